@@ -1,0 +1,82 @@
+using SbiSharp.Internal;
+using static TorchSharp.torch;
+
+namespace SbiSharp.Data;
+
+/// <summary>Per-column affine standardization z = (v − mean) / std, fitted on training data and stored with a model.</summary>
+/// <remarks>Means and variances are merged batch by batch (Chan et al. 1979), so streaming data is fine. Columns with zero spread keep std 1.</remarks>
+public sealed record Standardizer
+{
+    /// <summary>Creates a standardizer from known means and standard deviations.</summary>
+    /// <exception cref="ArgumentException">Lengths differ, or a value is not finite or a std not positive.</exception>
+    public Standardizer(double[] mean, double[] std)
+    {
+        Mean = Check.FiniteArray(mean, nameof(mean));
+        Std = Check.FiniteArray(std, nameof(std));
+        Check.SameLength(Mean, nameof(mean), Std, nameof(std));
+        Check.Positive(Std, nameof(std));
+    }
+
+    /// <summary>Column means.</summary>
+    public double[] Mean { get; }
+
+    /// <summary>Column standard deviations (unbiased), all positive.</summary>
+    public double[] Std { get; }
+
+    /// <summary>Number of columns.</summary>
+    public int Dimension => Mean.Length;
+
+    /// <summary>The identity transform in <paramref name="dimension"/> columns.</summary>
+    public static Standardizer Identity(int dimension) =>
+        new(new double[dimension], Enumerable.Repeat(1.0, dimension).ToArray());
+
+    /// <summary>Fits means and standard deviations over all rows of all <paramref name="batches"/> (each (B, D)).</summary>
+    public static Standardizer Fit(IEnumerable<Tensor> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        double n = 0;
+        double[]? mean = null, m2 = null;
+        foreach (var batch in batches)
+        {
+            using var scope = NewDisposeScope();
+            var b = batch.to(ScalarType.Float64);
+            double nb = b.shape[0];
+            if (nb == 0) continue;
+            var bm = Tensors.ToDoubles(b.mean(new long[] { 0 }));
+            var bv = Tensors.ToDoubles((b - b.mean(new long[] { 0 }, keepdim: true)).square().sum(new long[] { 0 }));
+            if (mean is null) { mean = bm; m2 = bv; n = nb; continue; }
+            double total = n + nb;
+            for (int j = 0; j < mean.Length; j++)
+            {
+                double delta = bm[j] - mean[j];
+                mean[j] += delta * nb / total;
+                m2![j] += bv[j] + delta * delta * n * nb / total;
+            }
+            n = total;
+        }
+        if (mean is null) throw new ArgumentException("`batches` held no rows to fit a standardizer on.", nameof(batches));
+        var std = m2!.Select(v => n > 1 ? Math.Sqrt(v / (n - 1)) : 1.0).Select(s => s > 1e-12 && double.IsFinite(s) ? s : 1.0).ToArray();
+        return new Standardizer(mean, std);
+    }
+
+    /// <summary>Standardizes <paramref name="values"/> (B, D).</summary>
+    public Tensor Forward(Tensor values)
+    {
+        Check.Matrix(values, Dimension, nameof(values), "to match the standardizer");
+        using var scope = NewDisposeScope();
+        return ((values - Tensors.Row(Mean).to(values.dtype).to(values.device)) / Tensors.Row(Std).to(values.dtype).to(values.device)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Maps standardized values (..., D) back to original units.</summary>
+    public Tensor Inverse(Tensor values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.shape[^1] != Dimension)
+            throw new ArgumentException($"`values` must have {Dimension} columns in the last axis; got {Check.Shape(values)}.", nameof(values));
+        using var scope = NewDisposeScope();
+        return (values * Tensors.Row(Std).to(values.dtype).to(values.device).squeeze(0) + Tensors.Row(Mean).to(values.dtype).to(values.device).squeeze(0)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Sum of log standard deviations: the log-Jacobian of <see cref="Inverse"/>.</summary>
+    public double LogScale => Std.Sum(Math.Log);
+}

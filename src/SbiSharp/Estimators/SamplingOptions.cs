@@ -1,0 +1,28 @@
+using SbiSharp.Internal;
+using SbiSharp.Sampling;
+
+namespace SbiSharp.Estimators;
+
+/// <summary>How posterior draws are made.</summary>
+public sealed record SamplingOptions
+{
+    /// <summary>Default options.</summary>
+    public static SamplingOptions Default { get; } = new();
+
+    /// <summary>The sampler (with its step count and start/stop times).</summary>
+    public DiffusionSampler Sampler { get; init; } = new HeunSampler();
+
+    /// <summary>Seed: the same seed, model and options give the same samples. Null draws a fresh seed.</summary>
+    public long? Seed { get; init; } = 0;
+
+    /// <summary>Most rows (draws × observations) integrated at once; bounds memory.</summary>
+    public int ChunkSize { get; init; } = 20_000;
+
+    /// <summary>Throws on the first invalid field.</summary>
+    public SamplingOptions Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Sampler, nameof(Sampler));
+        Check.PositiveValue(ChunkSize, nameof(ChunkSize));
+        return this;
+    }
+}

@@ -1,0 +1,32 @@
+using static TorchSharp.torch;
+
+namespace SbiSharp.Internal;
+
+/// <summary>Small tensor helpers shared across namespaces.</summary>
+internal static class Tensors
+{
+    public static Tensor Row(double[] values, ScalarType dtype = ScalarType.Float32) =>
+        tensor(values, dtype: dtype).unsqueeze(0);
+
+    public static double[] ToDoubles(Tensor t) =>
+        t.to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
+
+    public static double[,] ToMatrix(Tensor t)
+    {
+        var rows = (int)t.shape[0];
+        var cols = (int)t.shape[1];
+        var flat = ToDoubles(t);
+        var m = new double[rows, cols];
+        Buffer.BlockCopy(flat, 0, m, 0, flat.Length * sizeof(double));
+        return m;
+    }
+
+    public static Tensor FromMatrix(double[,] values, ScalarType dtype = ScalarType.Float32)
+    {
+        var rows = values.GetLength(0);
+        var cols = values.GetLength(1);
+        var flat = new double[rows * cols];
+        Buffer.BlockCopy(values, 0, flat, 0, flat.Length * sizeof(double));
+        return tensor(flat, new long[] { rows, cols }, dtype: dtype);
+    }
+}

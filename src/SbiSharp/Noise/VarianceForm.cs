@@ -1,0 +1,34 @@
+using static TorchSharp.torch;
+
+namespace SbiSharp.Noise;
+
+/// <summary>How α and σ follow from λ: variance preserving (α² + σ² = 1) or variance exploding (α = 1).</summary>
+public enum VarianceForm
+{
+    /// <summary>α² = sigmoid(λ), σ² = sigmoid(−λ) (Song et al. 2021, arXiv:2011.13456).</summary>
+    Preserving,
+
+    /// <summary>α = 1, σ = exp(−λ/2) (Karras et al. 2022, arXiv:2206.00364).</summary>
+    Exploding,
+}
+
+/// <summary>The α/σ maps of each <see cref="VarianceForm"/>.</summary>
+internal static class VarianceForms
+{
+    public static (double Alpha, double Sigma) Scales(VarianceForm form, double logSnr) => form switch
+    {
+        VarianceForm.Preserving => (Math.Sqrt(Sigmoid(logSnr)), Math.Sqrt(Sigmoid(-logSnr))),
+        _ => (1.0, Math.Exp(-0.5 * logSnr)),
+    };
+
+    public static (Tensor Alpha, Tensor Sigma) Scales(VarianceForm form, Tensor logSnr) => form switch
+    {
+        VarianceForm.Preserving => (logSnr.sigmoid().sqrt(), (-logSnr).sigmoid().sqrt()),
+        _ => (ones_like(logSnr), (-0.5 * logSnr).exp()),
+    };
+
+    public static double LogAlphaDerivative(VarianceForm form, double logSnr) =>
+        form == VarianceForm.Preserving ? 0.5 * Sigmoid(-logSnr) : 0.0;
+
+    private static double Sigmoid(double v) => v >= 0 ? 1 / (1 + Math.Exp(-v)) : Math.Exp(v) / (1 + Math.Exp(v));
+}

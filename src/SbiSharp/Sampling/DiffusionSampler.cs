@@ -1,0 +1,110 @@
+using SbiSharp.Denoising;
+using SbiSharp.Internal;
+using static TorchSharp.torch;
+
+namespace SbiSharp.Sampling;
+
+/// <summary>Base of the diffusion samplers: owns the time grid, the loop and progress; a subclass implements one <see cref="Step"/>.</summary>
+/// <remarks>
+/// The grid is uniform in t from <see cref="StartTime"/> to <see cref="StopTime"/>; for the EDM schedule that is the Karras ρ-grid.
+/// Starting at t = 1, θ_1 ~ N(0, (α₁² + σ₁²)·I), the marginal of standardized data. Stopping at t &gt; 0 returns partially denoised θ_t.
+/// Samplers see only an <see cref="IDenoiser"/>; they never know about guidance or composition.
+/// </remarks>
+public abstract class DiffusionSampler
+{
+    /// <summary>Creates the sampler.</summary>
+    /// <param name="steps">Number of steps, positive.</param>
+    /// <param name="startTime">Start time in (0, 1].</param>
+    /// <param name="stopTime">Stop time in [0, startTime).</param>
+    protected DiffusionSampler(int steps, double startTime, double stopTime)
+    {
+        Check.PositiveValue(steps, nameof(steps));
+        if (!(startTime > 0 && startTime <= 1))
+            throw new ArgumentOutOfRangeException(nameof(startTime), startTime, $"`startTime` must lie in (0, 1]; got {startTime}.");
+        if (!(stopTime >= 0 && stopTime < startTime))
+            throw new ArgumentOutOfRangeException(nameof(stopTime), stopTime, $"`stopTime` must lie in [0, startTime = {startTime}); got {stopTime}.");
+        Steps = steps;
+        StartTime = startTime;
+        StopTime = stopTime;
+    }
+
+    /// <summary>Number of steps.</summary>
+    public int Steps { get; }
+
+    /// <summary>Time the reverse process starts from.</summary>
+    public double StartTime { get; }
+
+    /// <summary>Time the reverse process stops at (0: clean samples).</summary>
+    public double StopTime { get; }
+
+    /// <summary>Denoiser calls per step.</summary>
+    public abstract int EvaluationsPerStep { get; }
+
+    /// <summary>Denoiser (network) evaluations per draw.</summary>
+    public int NetworkEvaluations => Steps * EvaluationsPerStep;
+
+    /// <summary>A short name for tables, e.g. "heun-40".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Draws one sample per row of <paramref name="x"/>.</summary>
+    /// <param name="denoiser">The denoiser (possibly wrapped by guidance).</param>
+    /// <param name="x">Condition, (B, Dx), one row per draw, in the denoiser's (standardized) units.</param>
+    /// <param name="generator">Randomness for the initial noise and stochastic steps.</param>
+    /// <param name="initial">Optional θ at <see cref="StartTime"/>, (B, Dθ); not disposed.</param>
+    /// <param name="progress">Reports completed steps.</param>
+    /// <returns>θ at <see cref="StopTime"/>, (B, Dθ).</returns>
+    public Tensor Sample(IDenoiser denoiser, Tensor x, Generator? generator = null, Tensor? initial = null, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(denoiser);
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.dim() != 2) throw new ArgumentException($"`x` must have shape (B, Dx); got {Check.Shape(x)}.", nameof(x));
+        var rows = x.shape[0];
+        var d = denoiser.ParameterDimension;
+        using var noGrad = no_grad();
+        Tensor current;
+        if (initial is null)
+        {
+            var (a, s) = denoiser.Schedule.Scales(denoiser.Schedule.LogSnr(StartTime));
+            using var scope = NewDisposeScope();
+            current = (randn(new[] { rows, (long)d }, dtype: x.dtype, device: x.device, generator: generator) * Math.Sqrt(a * a + s * s)).MoveToOuterDisposeScope();
+        }
+        else
+        {
+            Check.Matrix(initial, d, nameof(initial), "to match the denoiser");
+            if (initial.shape[0] != rows) throw new ArgumentException($"`initial` must have {rows} rows like `x`; got {initial.shape[0]}.", nameof(initial));
+            current = initial.clone();
+        }
+        for (int k = 0; k < Steps; k++)
+        {
+            double t = TimeAt(k), next = TimeAt(k + 1);
+            using var scope = NewDisposeScope();
+            var updated = Step(denoiser, current, t, next, x, generator).MoveToOuterDisposeScope();
+            current.Dispose();
+            current = updated;
+            progress?.Report(k + 1);
+        }
+        return current;
+    }
+
+    /// <summary>The k-th grid time, k = 0..Steps.</summary>
+    public double TimeAt(int k) => StartTime + (StopTime - StartTime) * k / Steps;
+
+    /// <summary>Advances θ_t from time <paramref name="t"/> to <paramref name="s"/> &lt; t.</summary>
+    protected abstract Tensor Step(IDenoiser denoiser, Tensor thetaT, double t, double s, Tensor x, Generator? generator);
+
+    /// <summary>The reverse-time drift f θ − c·g²·score at time t; c = ½ gives the probability-flow ODE, c = 1 the reverse SDE.</summary>
+    /// <returns>The drift and g² at t.</returns>
+    protected static (Tensor Drift, double DiffusionSquared) Drift(IDenoiser denoiser, Tensor thetaT, double t, Tensor x, double scoreFactor)
+    {
+        var schedule = denoiser.Schedule;
+        var logSnr = schedule.LogSnr(t);
+        var derivative = schedule.LogSnrDerivative(t);
+        var (alpha, sigma) = schedule.Scales(logSnr);
+        var f = schedule.LogAlphaDerivative(logSnr) * derivative;
+        var g2 = -derivative * sigma * sigma;
+        using var lambda = full(new[] { thetaT.shape[0], 1L }, logSnr, dtype: thetaT.dtype, device: thetaT.device);
+        var denoised = denoiser.Denoise(thetaT, lambda, x);
+        var score = DenoiserMath.Score(thetaT, denoised, alpha, sigma);
+        return (f * thetaT - scoreFactor * g2 * score, g2);
+    }
+}

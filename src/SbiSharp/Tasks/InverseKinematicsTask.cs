@@ -1,0 +1,53 @@
+using SbiSharp.Priors;
+using SbiSharp.Simulators;
+using static TorchSharp.torch;
+
+namespace SbiSharp.Tasks;
+
+/// <summary>The planar robot arm of the BayesFlow tutorial (Kruse et al. 2021, arXiv:2101.10763): θ = (h, α₁, α₂, α₃), x = end point.</summary>
+/// <remarks>
+/// Prior N(0, diag(0.25², 0.5², 0.5², 0.5²)); segment lengths (0.5, 0.5, 1.0); x₁ = h + Σ lₖ sin(α₁+…+αₖ), x₂ = Σ lₖ cos(α₁+…+αₖ).
+/// No noise. The tutorial's observation (0, 1.5) has a bimodal posterior: elbow up or down (the sign of sin α₁).
+/// </remarks>
+public static class InverseKinematicsTask
+{
+    /// <summary>Task name.</summary>
+    public const string Name = "inverse_kinematics";
+
+    /// <summary>Segment lengths l₁, l₂, l₃.</summary>
+    public static IReadOnlyList<double> SegmentLengths { get; } = new[] { 0.5, 0.5, 1.0 };
+
+    /// <summary>The tutorial's observation.</summary>
+    public static IReadOnlyList<double> TutorialObservation { get; } = new[] { 0.0, 1.5 };
+
+    /// <summary>Creates the task.</summary>
+    public static SbiTask Create()
+    {
+        var prior = new DiagonalGaussianPrior(new double[4], new[] { 0.25, 0.5, 0.5, 0.5 });
+        var simulator = new TensorSimulator(4, 2, (theta, _) => EndPoint(theta));
+        return new SbiTask(Name, prior, simulator, new[] { "h", "alpha1", "alpha2", "alpha3" });
+    }
+
+    /// <summary>Joint positions of the arm for each θ: shape (B, 4, 2) — the base (h, 0), two elbows and the end point.</summary>
+    public static Tensor Joints(Tensor theta)
+    {
+        using var scope = NewDisposeScope();
+        var h = theta[.., 0];
+        var angles = theta[.., 1..].cumsum(1);
+        var lengths = tensor(SegmentLengths.ToArray(), dtype: theta.dtype);
+        var dx = (angles.sin() * lengths).cumsum(1) + h.unsqueeze(1);
+        var dy = (angles.cos() * lengths).cumsum(1);
+        var baseX = h.unsqueeze(1);
+        var baseY = zeros_like(baseX);
+        var xs = cat(new[] { baseX, dx }, 1);
+        var ys = cat(new[] { baseY, dy }, 1);
+        return stack(new[] { xs, ys }, 2).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The end point x = (x₁, x₂) for each θ, shape (B, 2).</summary>
+    public static Tensor EndPoint(Tensor theta)
+    {
+        using var scope = NewDisposeScope();
+        return Joints(theta)[.., 3, ..].contiguous().MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SbiSharp.Data;
+using SbiSharp.Denoising;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SbiSharp.Training;
+
+/// <summary>Trains a <see cref="NetworkDenoiser"/> and keeps an EMA copy of its weights, with early stopping on the EMA's validation loss.</summary>
+/// <remarks>
+/// Adam (online) or AdamW (offline, weight decay), warm-up + cosine learning rate, global gradient-norm clipping, one dispose
+/// scope per batch. A non-finite loss stops training with <see cref="TrainingDivergedException"/> instead of a NaN model.
+/// </remarks>
+internal sealed class DiffusionTrainer
+{
+    private readonly NetworkDenoiser _model;
+    private readonly NetworkDenoiser _ema;
+    private readonly TrainingOptions _options;
+    private readonly ILogger _logger;
+
+    public DiffusionTrainer(NetworkDenoiser model, NetworkDenoiser ema, TrainingOptions options, ILogger? logger)
+    {
+        _model = model;
+        _ema = ema;
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Runs training.</summary>
+    /// <param name="training">Training pairs.</param>
+    /// <param name="validation">Held-out pairs for early stopping (may be null: then the training loss decides).</param>
+    /// <param name="prepare">Maps a raw batch to standardized (θ, x) on the right device; the returned tensors are scoped.</param>
+    /// <param name="online">Whether <paramref name="training"/> simulates fresh data (Adam, no weight decay).</param>
+    /// <param name="progress">Receives a report after every epoch.</param>
+    /// <param name="cancellationToken">Stops after the current batch.</param>
+    public TrainingResult Run(ISimulationDataset training, InMemoryDataset? validation, Func<Simulators.SimulationBatch, (Tensor Theta, Tensor X)> prepare,
+        bool online, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var o = _options;
+        var batchesPerEpoch = training.Count is { } n ? (int)((n + o.BatchSize - 1) / o.BatchSize) : o.BatchesPerEpoch;
+        long totalSteps = (long)batchesPerEpoch * o.Epochs;
+        var lr = new WarmupCosineSchedule(o.LearningRate, totalSteps, o.WarmupFraction, o.WarmupStartFactor);
+        var network = _model.Network;
+        var parameters = network.parameters().ToArray();
+        optim.Optimizer optimizer = online
+            ? optim.Adam(parameters, lr: lr.At(0))
+            : optim.AdamW(parameters, lr: lr.At(0), weight_decay: o.WeightDecay);
+        using var generator = new Generator((ulong)o.Seed);
+        network.DropoutGenerator = generator;
+        var ema = new ExponentialMovingAverage(network, _ema.Network, o.EmaDecay);
+        var losses = new List<double>();
+        var validationLosses = new List<double>();
+        Tensor[]? best = null;
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0, sinceBest = 0;
+        long step = 0;
+        string stop = "completed all epochs";
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            for (int epoch = 1; epoch <= o.Epochs; epoch++)
+            {
+                network.train();
+                double sum = 0;
+                int count = 0;
+                foreach (var raw in training.Batches(o.BatchSize, batchesPerEpoch, generator))
+                {
+                    using var scope = NewDisposeScope();
+                    using (raw)
+                    {
+                        var (theta, x) = prepare(raw);
+                        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr.At(step);
+                        optimizer.zero_grad();
+                        var loss = DiffusionLoss.Compute(_model, theta, x, generator);
+                        var value = loss.item<float>();
+                        if (!float.IsFinite(value)) throw new TrainingDivergedException(step, value);
+                        loss.backward();
+                        nn.utils.clip_grad_norm_(parameters, o.GradientClipNorm);
+                        optimizer.step();
+                        ema.Update();
+                        sum += value;
+                        count++;
+                        step++;
+                    }
+                    if (cancellationToken.IsCancellationRequested || OutOfTime(clock)) break;
+                }
+                losses.Add(sum / Math.Max(1, count));
+                var validationLoss = validation is null ? losses[^1] : Evaluate(validation, prepare);
+                validationLosses.Add(validationLoss);
+                if (validationLoss < bestLoss)
+                {
+                    bestLoss = validationLoss;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                    best = Snapshot(best);
+                }
+                else sinceBest++;
+                progress?.Report(new TrainingProgress(epoch, o.Epochs, step, totalSteps, losses[^1], validationLoss, step / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
+                _logger.LogDebug("Epoch {Epoch}: loss {Loss:F4}, validation {Validation:F4}", epoch, losses[^1], validationLoss);
+                if (cancellationToken.IsCancellationRequested) { stop = "cancelled"; break; }
+                if (OutOfTime(clock)) { stop = $"time limit {o.TimeLimit} reached"; break; }
+                if (o.EarlyStoppingPatience > 0 && sinceBest >= o.EarlyStoppingPatience)
+                {
+                    stop = $"early stopping: no better validation loss for {o.EarlyStoppingPatience} epochs";
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            network.DropoutGenerator = null;
+            network.eval();
+            optimizer.Dispose();
+        }
+        if (best is not null) Restore(best);
+        _logger.LogInformation("Training finished after {Steps} steps ({Reason}); best epoch {Best}.", step, stop, bestEpoch);
+        return new TrainingResult(losses, validationLosses, bestEpoch, step, clock.Elapsed.TotalSeconds, stop);
+    }
+
+    private bool OutOfTime(Stopwatch clock) => _options.TimeLimit is { } limit && clock.Elapsed >= limit;
+
+    /// <summary>Validation loss of the EMA weights with fixed noise, so epochs are comparable.</summary>
+    private double Evaluate(InMemoryDataset validation, Func<Simulators.SimulationBatch, (Tensor Theta, Tensor X)> prepare)
+    {
+        var network = _ema.Network;
+        network.eval();
+        using var noGrad = no_grad();
+        using var generator = new Generator((ulong)_options.Seed + 1);
+        double sum = 0;
+        long rows = 0;
+        long n = validation.Count!.Value;
+        for (long start = 0; start < n; start += _options.BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            var len = Math.Min(_options.BatchSize, n - start);
+            using var raw = new Simulators.SimulationBatch(validation.Theta.narrow(0, start, len), validation.X.narrow(0, start, len));
+            var (theta, x) = prepare(raw);
+            sum += DiffusionLoss.Compute(_ema, theta, x, generator).item<float>() * len;
+            rows += len;
+        }
+        return sum / rows;
+    }
+
+    private Tensor[] Snapshot(Tensor[]? previous)
+    {
+        if (previous is not null) foreach (var t in previous) t.Dispose();
+        using var noGrad = no_grad();
+        return _ema.Network.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+    }
+
+    private void Restore(Tensor[] snapshot)
+    {
+        using (no_grad())
+        {
+            var targets = _ema.Network.parameters().ToArray();
+            for (int i = 0; i < targets.Length; i++) targets[i].copy_(snapshot[i]);
+        }
+        foreach (var t in snapshot) t.Dispose();
+    }
+}

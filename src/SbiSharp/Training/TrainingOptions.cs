@@ -1,0 +1,74 @@
+using SbiSharp.Internal;
+
+namespace SbiSharp.Training;
+
+/// <summary>Optimization settings. Defaults follow BayesFlow's diffusion workflow where it has one.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Default options.</summary>
+    public static TrainingOptions Default { get; } = new();
+
+    /// <summary>Passes over the training data (offline) or blocks of <see cref="BatchesPerEpoch"/> fresh batches (online).</summary>
+    public int Epochs { get; init; } = 200;
+
+    /// <summary>Rows per gradient step.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Batches per epoch in online training.</summary>
+    public int BatchesPerEpoch { get; init; } = 100;
+
+    /// <summary>Peak learning rate.</summary>
+    public double LearningRate { get; init; } = 5e-4;
+
+    /// <summary>Fraction of all steps spent on the linear warm-up.</summary>
+    public double WarmupFraction { get; init; } = 0.05;
+
+    /// <summary>Learning rate at step 0 as a fraction of the peak.</summary>
+    public double WarmupStartFactor { get; init; } = 0.1;
+
+    /// <summary>AdamW weight decay in offline training (online training uses Adam without decay).</summary>
+    public double WeightDecay { get; init; } = 5e-3;
+
+    /// <summary>Global gradient-norm clipping threshold.</summary>
+    public double GradientClipNorm { get; init; } = 1.5;
+
+    /// <summary>Decay of the exponential moving average of the weights (the weights used for sampling).</summary>
+    public double EmaDecay { get; init; } = 0.999;
+
+    /// <summary>Fraction of an offline data set held out for validation and early stopping.</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Simulations drawn once as the validation set in online training.</summary>
+    public int OnlineValidationSize { get; init; } = 2_000;
+
+    /// <summary>Epochs without a new best validation loss before training stops; 0 turns early stopping off.</summary>
+    public int EarlyStoppingPatience { get; init; } = 30;
+
+    /// <summary>Optional wall-clock limit; training stops (keeping the best weights) when it is reached.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>Seed for data order, noise levels, noise and dropout.</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Throws on the first invalid field.</summary>
+    public TrainingOptions Validate()
+    {
+        Check.PositiveValue(Epochs, nameof(Epochs));
+        Check.PositiveValue(BatchSize, nameof(BatchSize));
+        Check.PositiveValue(BatchesPerEpoch, nameof(BatchesPerEpoch));
+        Check.PositiveValue(LearningRate, nameof(LearningRate));
+        Check.Probability(WarmupFraction, nameof(WarmupFraction));
+        Check.PositiveValue(WarmupStartFactor, nameof(WarmupStartFactor));
+        if (WeightDecay < 0) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, $"`WeightDecay` must be non-negative; got {WeightDecay}.");
+        Check.PositiveValue(GradientClipNorm, nameof(GradientClipNorm));
+        Check.Probability(EmaDecay, nameof(EmaDecay));
+        if (!(ValidationFraction > 0 && ValidationFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, $"`ValidationFraction` must lie in (0, 1); got {ValidationFraction}.");
+        Check.PositiveValue(OnlineValidationSize, nameof(OnlineValidationSize));
+        if (EarlyStoppingPatience < 0)
+            throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, $"`EarlyStoppingPatience` must be non-negative; got {EarlyStoppingPatience}.");
+        if (TimeLimit is { } limit && limit <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit, $"`TimeLimit` must be positive; got {limit}.");
+        return this;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using SbiSharp.Data;
+using SbiSharp.Estimators;
+using SbiSharp.Sampling;
+using SbiSharp.Tasks;
+using SbiSharp.Training;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace SbiSharp.Tests.Estimators;
+
+public class GaussianLinearTrainingTests(ITestOutputHelper output)
+{
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Train_GaussianLinear20k_MatchesAnalyticPosterior()
+    {
+        var task = GaussianLinearTask.Create();
+        using var generator = new Generator(1);
+        using var data = InMemoryDataset.Simulate(task.Joint(), 20_000, generator);
+        using var estimator = new DiffusionPosteriorEstimator(10, 10);
+        var clock = Stopwatch.StartNew();
+        var result = estimator.Train(data, TrainingOptions.Default with { Epochs = 30, BatchSize = 256, TimeLimit = TimeSpan.FromSeconds(110) });
+        output.WriteLine($"train {clock.Elapsed.TotalSeconds:F1}s steps {result.Steps} ({result.StepsPerSecond:F1}/s) best epoch {result.BestEpoch} loss {result.FinalLoss:F4} val {result.BestValidationLoss:F4} stop {result.StopReason}");
+        Assert.True(clock.Elapsed.TotalSeconds < 120);
+        var observations = TestData.GaussianLinearObservations(3);
+        using var x = tensor(observations.SelectMany(o => o).ToArray(), new long[] { 3, 10 }, dtype: ScalarType.Float32);
+        clock.Restart();
+        using var samples = estimator.Sample(x, 2_000, new SamplingOptions { Sampler = new HeunSampler(30), Seed = 5 });
+        output.WriteLine($"sample {clock.Elapsed.TotalSeconds:F1}s");
+        for (int k = 0; k < 3; k++)
+        {
+            var mean = samples[k].mean(new long[] { 0 }).data<float>().ToArray();
+            var std = samples[k].std(0).data<float>().ToArray();
+            double meanErr = 0, stdErr = 0;
+            for (int j = 0; j < 10; j++)
+            {
+                meanErr = Math.Max(meanErr, Math.Abs(mean[j] - observations[k][j] / 2));
+                stdErr = Math.Max(stdErr, Math.Abs(std[j] / Math.Sqrt(0.05) - 1));
+            }
+            output.WriteLine($"obs {k}: max |mean err| {meanErr:F4} (posterior sd {Math.Sqrt(0.05):F3}), max rel sd err {stdErr:F3}");
+        }
+    }
+}

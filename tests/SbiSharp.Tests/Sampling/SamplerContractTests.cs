@@ -1,0 +1,102 @@
+using SbiSharp.Denoising;
+using SbiSharp.Noise;
+using SbiSharp.Sampling;
+using static TorchSharp.torch;
+
+namespace SbiSharp.Tests.Sampling;
+
+/// <summary>Every sampler, driven by the exact Gaussian denoiser, must reproduce the exact posterior without any training.</summary>
+public class SamplerContractTests
+{
+    public static TheoryData<string> Samplers => new() { "euler-maruyama", "heun" };
+
+    internal static DiffusionSampler Create(string name, double stopTime = 0) => name switch
+    {
+        "euler-maruyama" => new EulerMaruyamaSampler(500, stopTime: stopTime),
+        "heun" => new HeunSampler(40, stopTime: stopTime),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(Samplers))]
+    public void Sample_ExactGaussianDenoiser_MatchesAnalyticPosterior(string name)
+    {
+        // Prior N(0, 0.1 I), x ~ N(θ, 0.1 I): posterior N(x/2, 0.05 I).
+        const int n = 10_000;
+        var observed = new[] { 0.8, -0.6, 1.2 };
+        var denoiser = new GaussianPosteriorDenoiser(new EdmSchedule(), 3, 0, 0.1, 0.1);
+        using var generator = new Generator(7);
+        using var x = tensor(observed, dtype: ScalarType.Float32).unsqueeze(0).expand(n, 3).contiguous();
+        using var samples = Create(name).Sample(denoiser, x, generator);
+        var mean = samples.mean(new long[] { 0 }).data<float>().ToArray();
+        var std = samples.std(0).data<float>().ToArray();
+        for (int j = 0; j < 3; j++)
+        {
+            var expectedMean = observed[j] / 2;
+            Assert.InRange(mean[j], expectedMean - 0.03 * Math.Abs(expectedMean), expectedMean + 0.03 * Math.Abs(expectedMean));
+            Assert.InRange(std[j], Math.Sqrt(0.05) * 0.97, Math.Sqrt(0.05) * 1.03);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Samplers))]
+    public void Sample_SameSeed_GivesIdenticalSamples(string name)
+    {
+        var denoiser = new GaussianPosteriorDenoiser(new EdmSchedule(), 2, 0, 0.1, 0.1);
+        using var x = ones(100, 2);
+        using var g1 = new Generator(3);
+        using var g2 = new Generator(3);
+        using var a = Create(name).Sample(denoiser, x, g1);
+        using var b = Create(name).Sample(denoiser, x, g2);
+        Assert.True(a.eq(b).all().item<bool>());
+    }
+
+    [Theory]
+    [MemberData(nameof(Samplers))]
+    public void Sample_StopTime_ReturnsNoisyMarginal(string name)
+    {
+        // Stopping at t = 0.6 must give the marginal of θ_t = αθ + σε under the posterior: N(α m, α² v + σ²).
+        var schedule = new EdmSchedule();
+        var denoiser = new GaussianPosteriorDenoiser(schedule, 1, 0, 0.1, 0.1);
+        const double stop = 0.6;
+        using var x = full(20_000, 1, 1.0f);
+        using var generator = new Generator(11);
+        using var samples = Create(name, stop).Sample(denoiser, x, generator);
+        var (alpha, sigma) = schedule.Scales(schedule.LogSnr(stop));
+        var expectedStd = Math.Sqrt(alpha * alpha * 0.05 + sigma * sigma);
+        Assert.InRange(samples.mean().item<float>(), alpha * 0.5 - 0.03 * expectedStd, alpha * 0.5 + 0.03 * expectedStd);
+        Assert.InRange(samples.std().item<float>(), expectedStd * 0.97, expectedStd * 1.03);
+    }
+
+    [Fact]
+    public void Constructor_BadTimes_Throw()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new HeunSampler(10, startTime: 1, stopTime: 1));
+        Assert.Contains("stopTime", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EulerMaruyamaSampler(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HeunSampler(10, startTime: 1.5));
+    }
+
+    [Theory]
+    [MemberData(nameof(Samplers))]
+    public void NetworkEvaluations_CountsDenoiserCalls(string name)
+    {
+        var sampler = Create(name);
+        var counting = new CountingDenoiser(new GaussianPosteriorDenoiser(new EdmSchedule(), 1, 0, 0.1, 0.1));
+        using var x = zeros(4, 1);
+        using var _ = sampler.Sample(counting, x);
+        Assert.Equal(sampler.NetworkEvaluations, counting.Calls);
+    }
+
+    private sealed class CountingDenoiser(IDenoiser inner) : IDenoiser
+    {
+        public int Calls { get; private set; }
+        public INoiseSchedule Schedule => inner.Schedule;
+        public int ParameterDimension => inner.ParameterDimension;
+        public Tensor Denoise(Tensor thetaT, Tensor logSnr, Tensor x)
+        {
+            Calls++;
+            return inner.Denoise(thetaT, logSnr, x);
+        }
+    }
+}
