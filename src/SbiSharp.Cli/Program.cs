@@ -1,10 +1,19 @@
-using static TorchSharp.torch;
+using System.CommandLine;
+using SbiSharp.Cli.Commands;
+
+namespace SbiSharp.Cli;
+
+/// <summary>The `sbisharp` command line.</summary>
 internal static class Program
 {
-    private static int Main()
+    private static int Main(string[] args)
     {
-        var a = randn(3, 3);
-        System.Console.WriteLine(a.matmul(a).sum().item<float>());
-        return 0;
+        var verbose = new Option<bool>("--verbose") { Description = "Show stack traces on errors", Recursive = true };
+        var root = new RootCommand("SbiSharp: simulation-based inference with diffusion models.");
+        root.Options.Add(verbose);
+        root.Subcommands.Add(DemoCommand.Create(verbose));
+        root.Subcommands.Add(TrainCommand.Create(verbose));
+        root.Subcommands.Add(SampleCommand.Create(verbose));
+        return root.Parse(args).Invoke();
     }
 }

@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using SbiSharp.Data;
+using SbiSharp.Diagnostics;
+using SbiSharp.Estimators;
+using SbiSharp.IO;
+using SbiSharp.Plotting;
+using SbiSharp.Tasks;
+using SbiSharp.Training;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace SbiSharp.Cli.Commands;
+
+/// <summary>`sbisharp demo`: the inverse-kinematics tutorial end to end, writing samples, plots and a summary.</summary>
+internal static class DemoCommand
+{
+    /// <summary>Demo defaults: the library's training defaults with a budget that fits in a few minutes on 2 cores.</summary>
+    public static TrainingOptions DemoTraining { get; } = TrainingOptions.Default with { Epochs = 150, EarlyStoppingPatience = 30 };
+
+    public const int DefaultSimulations = 10_000;
+    public const int DefaultDraws = 1_000;
+    public const int DefaultCalibrationSets = 100;
+    public const int DefaultCalibrationDraws = 200;
+
+    public static Command Create(Option<bool> verbose)
+    {
+        var outDir = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "demo-out" };
+        var simulations = new Option<int>("--simulations") { Description = "Training simulations", DefaultValueFactory = _ => DefaultSimulations };
+        var draws = new Option<int>("--num-samples") { Description = "Posterior draws for the observation", DefaultValueFactory = _ => DefaultDraws };
+        var calibrationSets = new Option<int>("--calibration-sets") { Description = "Held-out simulations for the coverage check", DefaultValueFactory = _ => DefaultCalibrationSets };
+        var calibrationDraws = new Option<int>("--calibration-draws") { Description = "Posterior draws per held-out simulation", DefaultValueFactory = _ => DefaultCalibrationDraws };
+        var training = new TrainingCliOptions(DemoTraining);
+        var sampling = new SamplingCliOptions();
+        var command = new Command("demo", "Inverse-kinematics tutorial: simulate, train a diffusion posterior, sample x = (0, 1.5), check calibration, write results and plots.");
+        foreach (var o in new Option[] { outDir, simulations, draws, calibrationSets, calibrationDraws }) command.Options.Add(o);
+        training.AddTo(command);
+        sampling.AddTo(command);
+        command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
+        {
+            var trainingOptions = training.Read(result);
+            var settings = new DemoSettings(result.GetValue(outDir)!, Positive(result.GetValue(simulations), "--simulations"), Positive(result.GetValue(draws), "--num-samples"),
+                Positive(result.GetValue(calibrationSets), "--calibration-sets"), Positive(result.GetValue(calibrationDraws), "--calibration-draws"),
+                trainingOptions, training.ReadNetwork(result), sampling.Read(result, trainingOptions.Seed));
+            return Run(settings);
+        }));
+        return command;
+    }
+
+    private static int Positive(int value, string name) =>
+        value > 0 ? value : throw new ArgumentException($"{name} must be positive; got {value}.");
+
+    private sealed record DemoSettings(string Out, int Simulations, int Draws, int CalibrationSets, int CalibrationDraws,
+        TrainingOptions Training, SbiSharp.Networks.NetworkOptions Network, SamplingOptions Sampling);
+
+    private static int Run(DemoSettings s)
+    {
+        Directory.CreateDirectory(s.Out);
+        var task = InverseKinematicsTask.Create();
+        var joint = task.Joint();
+        using var generator = new Generator((ulong)s.Training.Seed);
+        var total = Stopwatch.StartNew();
+        AnsiConsole.MarkupLine($"[bold]SbiSharp demo[/]: inverse kinematics, {s.Simulations:N0} simulations, sampler {s.Sampling.Sampler.Name}, output [blue]{Markup.Escape(Path.GetFullPath(s.Out))}[/]");
+
+        using var data = ConsoleProgress.Run("Simulating", s.Simulations, update =>
+            InMemoryDataset.Simulate(joint, s.Simulations, generator, chunk: 1_000, progress: new ActionProgress<long>(n => update(n, null))));
+
+        using var estimator = new DiffusionPosteriorEstimator(task.ParameterDimension, task.ObservationDimension,
+            DiffusionEstimatorOptions.Default with { Network = s.Network, InitializationSeed = s.Training.Seed }, task.ParameterNames);
+        var trained = ConsoleProgress.Run("Training", s.Training.Epochs, update => estimator.Train(data, s.Training,
+            progress: new ActionProgress<TrainingProgress>(p => update(p.Epoch, $"loss {p.Loss:F3} val {p.ValidationLoss:F3} {p.StepsPerSecond:F0} steps/s"))));
+        estimator.Save(Path.Combine(s.Out, "model.sbis"));
+
+        var observed = InverseKinematicsTask.TutorialObservation.ToArray();
+        var clock = Stopwatch.StartNew();
+        using var samples = ConsoleProgress.Run("Sampling", 1.0, update =>
+            estimator.Sample(observed, s.Draws, s.Sampling, new ActionProgress<double>(f => update(f, null))));
+        var samplingSeconds = clock.Elapsed.TotalSeconds;
+        CsvTable.FromTensor(samples, task.ParameterNames).Write(Path.Combine(s.Out, "samples.csv"));
+
+        using var heldOut = joint.Sample(s.CalibrationSets, generator);
+        clock.Restart();
+        using var calibrationSamples = ConsoleProgress.Run("Calibration", 1.0, update =>
+            estimator.Sample(heldOut.X, s.CalibrationDraws, s.Sampling with { Seed = s.Training.Seed + 1 }, new ActionProgress<double>(f => update(f, null))));
+        var calibrationSeconds = clock.Elapsed.TotalSeconds;
+        var levels = Enumerable.Range(1, 19).Select(i => i / 20.0).ToArray();
+        var coverage = Coverage.CentralIntervals(calibrationSamples, heldOut.Theta, levels);
+
+        using var priorDraws = task.Prior.Sample(10_000, generator);
+        using var endPoints = InverseKinematicsTask.EndPoint(samples);
+        var reachError = (endPoints - tensor(observed, dtype: ScalarType.Float32)).norm(1).median().item<float>();
+        var elbowUp = (samples[.., 1] > 0).to(ScalarType.Float32).mean().item<float>();
+        DemoPlots.Write(s.Out, task, samples, priorDraws, observed, coverage, trained);
+
+        var reported = new[] { 0.5, 0.8, 0.95 };
+        var summary = new
+        {
+            task = task.Name,
+            observation = observed,
+            simulations = s.Simulations,
+            training = new
+            {
+                seconds = trained.Seconds,
+                steps = trained.Steps,
+                steps_per_second = trained.StepsPerSecond,
+                epochs = trained.Losses.Count,
+                best_epoch = trained.BestEpoch,
+                final_training_loss = trained.FinalLoss,
+                best_validation_loss = trained.BestValidationLoss,
+                stop_reason = trained.StopReason,
+                parameters = estimator.ParameterCount,
+            },
+            sampling = new
+            {
+                sampler = s.Sampling.Sampler.Name,
+                network_evaluations_per_draw = s.Sampling.Sampler.NetworkEvaluations,
+                draws = s.Draws,
+                seconds = samplingSeconds,
+                median_end_point_error = reachError,
+                fraction_elbow_up = elbowUp,
+            },
+            calibration = new
+            {
+                test_sets = s.CalibrationSets,
+                draws_per_set = s.CalibrationDraws,
+                seconds = calibrationSeconds,
+                coverage = task.ParameterNames.Select((name, d) => new
+                {
+                    parameter = name,
+                    levels = reported.ToDictionary(q => q.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+                        q => coverage.Coverage[d][Array.FindIndex(levels, l => Math.Abs(l - q) < 1e-9)]),
+                }).ToArray(),
+            },
+            total_seconds = total.Elapsed.TotalSeconds,
+            options = new { training = s.Training, network = s.Network, sampling_seed = s.Sampling.Seed },
+        };
+        File.WriteAllText(Path.Combine(s.Out, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+
+        var table = new Table().AddColumns("parameter", "posterior mean", "posterior sd", "cov 50%", "cov 80%", "cov 95%");
+        using var means = samples.mean(new long[] { 0 });
+        using var sds = samples.std(0);
+        for (int d = 0; d < task.ParameterDimension; d++)
+            table.AddRow(task.ParameterNames[d], $"{means[d].item<float>():F3}", $"{sds[d].item<float>():F3}",
+                $"{coverage.Coverage[d][9]:F2}", $"{coverage.Coverage[d][15]:F2}", $"{coverage.Coverage[d][18]:F2}");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"training {trained.Seconds:F1} s ({trained.Steps} steps, {trained.StepsPerSecond:F0}/s, best epoch {trained.BestEpoch}); " +
+            $"sampling {s.Draws} draws {samplingSeconds:F2} s; median end-point error {reachError:F3}; elbow up {elbowUp:P0}; total {total.Elapsed.TotalSeconds:F0} s");
+        AnsiConsole.MarkupLine($"wrote samples.csv, posterior_marginals.png, arm_configurations.png, coverage.png, loss.png, summary.json, model.sbis to [blue]{Markup.Escape(Path.GetFullPath(s.Out))}[/]");
+        return 0;
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using SbiSharp.Data;
+using SbiSharp.Estimators;
+using SbiSharp.IO;
+using SbiSharp.Simulators;
+using SbiSharp.Training;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace SbiSharp.Cli.Commands;
+
+/// <summary>`sbisharp train`: a built-in task or user CSV data → one model file.</summary>
+internal static class TrainCommand
+{
+    public const int DefaultSimulations = 10_000;
+
+    public static Command Create(Option<bool> verbose)
+    {
+        var task = new Option<string?>("--task") { Description = $"Built-in task to simulate: {string.Join(" | ", TaskNames.Valid)}" };
+        var thetaFile = new Option<string?>("--theta") { Description = "CSV of parameters (header row, one row per simulation); use with --x" };
+        var xFile = new Option<string?>("--x") { Description = "CSV of observations matching --theta row by row" };
+        var simulations = new Option<int>("--simulations") { Description = "Simulations for --task (offline budget)", DefaultValueFactory = _ => DefaultSimulations };
+        var online = new Option<bool>("--online") { Description = "With --task: fresh simulations for every batch instead of a fixed set" };
+        var dropInvalid = new Option<bool>("--drop-invalid") { Description = "With --task: drop simulations with NaN/Inf instead of failing" };
+        var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "model.sbis" };
+        var training = new TrainingCliOptions();
+        var command = new Command("train", "Train a diffusion posterior estimator and save it to one file.");
+        foreach (var o in new Option[] { task, thetaFile, xFile, simulations, online, dropInvalid, output }) command.Options.Add(o);
+        training.AddTo(command);
+        command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
+        {
+            var options = training.Read(result);
+            var network = training.ReadNetwork(result);
+            var taskName = result.GetValue(task);
+            var (thetaPath, xPath) = (result.GetValue(thetaFile), result.GetValue(xFile));
+            if ((taskName is null) == (thetaPath is null && xPath is null))
+                throw new ArgumentException("Give either --task NAME or both --theta FILE and --x FILE.");
+            if (taskName is null && (thetaPath is null || xPath is null))
+                throw new ArgumentException("--theta and --x must be given together.");
+            using var generator = new Generator((ulong)options.Seed);
+            ISimulationDataset data;
+            IReadOnlyList<string> names;
+            if (taskName is not null)
+            {
+                var sbiTask = TaskNames.Create(taskName);
+                var joint = sbiTask.Joint(result.GetValue(dropInvalid) ? InvalidSimulationPolicy.Drop : InvalidSimulationPolicy.Throw);
+                names = sbiTask.ParameterNames;
+                var n = result.GetValue(simulations);
+                if (n <= 0) throw new ArgumentException($"--simulations must be positive; got {n}.");
+                data = result.GetValue(online)
+                    ? new OnlineDataset(joint)
+                    : ConsoleProgress.Run("Simulating", n, update => InMemoryDataset.Simulate(joint, n, generator, 1_000, new ActionProgress<long>(v => update(v, null))));
+            }
+            else
+            {
+                var theta = CsvTable.Read(thetaPath!);
+                var x = CsvTable.Read(xPath!);
+                if (theta.Rows.Count != x.Rows.Count)
+                    throw new ArgumentException($"--theta has {theta.Rows.Count} rows but --x has {x.Rows.Count}; they must match row by row.");
+                names = theta.Header;
+                using var thetaTensor = theta.ToTensor();
+                using var xTensor = x.ToTensor();
+                data = new InMemoryDataset(thetaTensor, xTensor);
+            }
+            using var estimator = new DiffusionPosteriorEstimator(data.ParameterDimension, data.ObservationDimension,
+                DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed }, names);
+            var trained = ConsoleProgress.Run("Training", options.Epochs, update => estimator.Train(data, options,
+                progress: new ActionProgress<TrainingProgress>(p => update(p.Epoch, $"loss {p.Loss:F3} val {p.ValidationLoss:F3} {p.StepsPerSecond:F0} steps/s"))));
+            (data as IDisposable)?.Dispose();
+            var path = result.GetValue(output)!;
+            estimator.Save(path);
+            AnsiConsole.MarkupLine($"trained {trained.Steps} steps in {trained.Seconds:F1} s ({Markup.Escape(trained.StopReason)}); best validation loss {trained.BestValidationLoss:F4}; wrote [blue]{Markup.Escape(path)}[/]");
+            return 0;
+        }));
+        return command;
+    }
+}

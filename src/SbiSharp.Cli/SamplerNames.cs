@@ -1,0 +1,19 @@
+using SbiSharp.Sampling;
+
+namespace SbiSharp.Cli;
+
+/// <summary>Parses sampler names at the command-line edge into sampler types.</summary>
+internal static class SamplerNames
+{
+    public static readonly string[] Valid = { "heun", "euler-maruyama" };
+
+    /// <summary>Default step count of each sampler, for --help.</summary>
+    public static string DefaultSteps => $"heun: {HeunSampler.DefaultSteps}, euler-maruyama: {EulerMaruyamaSampler.DefaultSteps}";
+
+    public static DiffusionSampler Create(string name, int? steps) => name.ToLowerInvariant() switch
+    {
+        "heun" => new HeunSampler(steps ?? HeunSampler.DefaultSteps),
+        "euler-maruyama" or "em" => new EulerMaruyamaSampler(steps ?? EulerMaruyamaSampler.DefaultSteps),
+        _ => throw new ArgumentException($"Unknown sampler '{name}' (--sampler); valid: {string.Join(", ", Valid)}."),
+    };
+}

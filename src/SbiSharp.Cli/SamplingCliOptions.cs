@@ -1,0 +1,37 @@
+using System.CommandLine;
+using SbiSharp.Estimators;
+
+namespace SbiSharp.Cli;
+
+/// <summary>Command-line options for sampling; defaults come from <see cref="SamplingOptions.Default"/>.</summary>
+internal sealed class SamplingCliOptions
+{
+    public Option<string> Sampler { get; } = new("--sampler")
+    {
+        Description = $"Sampler: {string.Join(" | ", SamplerNames.Valid)}",
+        DefaultValueFactory = _ => SamplingOptions.Default.Sampler is SbiSharp.Sampling.HeunSampler ? "heun" : "euler-maruyama",
+    };
+
+    public Option<int?> Steps { get; } = new("--steps") { Description = $"Sampler steps (default per sampler: {SamplerNames.DefaultSteps})" };
+
+    public Option<int> ChunkSize { get; } = new("--chunk-size") { Description = "Most rows integrated at once (bounds memory)", DefaultValueFactory = _ => SamplingOptions.Default.ChunkSize };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Sampler);
+        command.Options.Add(Steps);
+        command.Options.Add(ChunkSize);
+    }
+
+    public SamplingOptions Read(ParseResult result, long seed)
+    {
+        var steps = result.GetValue(Steps);
+        if (steps is <= 0) throw new ArgumentException($"--steps must be positive; got {steps}.");
+        return new SamplingOptions
+        {
+            Sampler = SamplerNames.Create(result.GetValue(Sampler)!, steps),
+            Seed = seed,
+            ChunkSize = result.GetValue(ChunkSize),
+        }.Validate();
+    }
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using SbiSharp.Networks;
+using SbiSharp.Training;
+
+namespace SbiSharp.Cli;
+
+/// <summary>Command-line options for training; defaults come from <see cref="TrainingOptions.Default"/> and <see cref="NetworkOptions.Default"/>.</summary>
+internal sealed class TrainingCliOptions
+{
+    private readonly TrainingOptions _defaults;
+
+    public TrainingCliOptions(TrainingOptions? defaults = null)
+    {
+        _defaults = defaults ?? TrainingOptions.Default;
+        Epochs = new("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => _defaults.Epochs };
+        BatchSize = new("--batch-size") { Description = "Rows per gradient step", DefaultValueFactory = _ => _defaults.BatchSize };
+        LearningRate = new("--learning-rate") { Description = "Peak learning rate (warm-up, then cosine decay)", DefaultValueFactory = _ => _defaults.LearningRate };
+        Patience = new("--patience") { Description = "Early-stopping patience in epochs (0: off)", DefaultValueFactory = _ => _defaults.EarlyStoppingPatience };
+        ValidationFraction = new("--validation-fraction") { Description = "Held-out fraction for validation", DefaultValueFactory = _ => _defaults.ValidationFraction };
+        TimeLimit = new("--time-limit") { Description = "Stop training after this many seconds (keeps the best weights)" };
+        Seed = new("--seed") { Description = "Seed for simulation, training and sampling", DefaultValueFactory = _ => _defaults.Seed };
+        Width = new("--width") { Description = "Hidden width of the residual MLP", DefaultValueFactory = _ => NetworkOptions.Default.Width };
+        Blocks = new("--blocks") { Description = "Residual blocks", DefaultValueFactory = _ => NetworkOptions.Default.Blocks };
+    }
+
+    public Option<int> Epochs { get; }
+    public Option<int> BatchSize { get; }
+    public Option<double> LearningRate { get; }
+    public Option<int> Patience { get; }
+    public Option<double> ValidationFraction { get; }
+    public Option<double?> TimeLimit { get; }
+    public Option<long> Seed { get; }
+    public Option<int> Width { get; }
+    public Option<int> Blocks { get; }
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Epochs, BatchSize, LearningRate, Patience, ValidationFraction, TimeLimit, Seed, Width, Blocks })
+            command.Options.Add(option);
+    }
+
+    public TrainingOptions Read(ParseResult result) => (_defaults with
+    {
+        Epochs = result.GetValue(Epochs),
+        BatchSize = result.GetValue(BatchSize),
+        LearningRate = result.GetValue(LearningRate),
+        EarlyStoppingPatience = result.GetValue(Patience),
+        ValidationFraction = result.GetValue(ValidationFraction),
+        TimeLimit = result.GetValue(TimeLimit) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+        Seed = result.GetValue(Seed),
+    }).Validate();
+
+    public NetworkOptions ReadNetwork(ParseResult result) =>
+        (NetworkOptions.Default with { Width = result.GetValue(Width), Blocks = result.GetValue(Blocks) }).Validate();
+}
