@@ -6,7 +6,10 @@ namespace SbiSharp.Cli;
 /// <summary>The `sbisharp` command line.</summary>
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static int Main(string[] args) => Run(args);
+
+    /// <summary>Parses and runs a command line; returns the exit code (2 on bad input).</summary>
+    internal static int Run(string[] args)
     {
         var verbose = new Option<bool>("--verbose") { Description = "Show stack traces on errors", Recursive = true };
         var root = new RootCommand("SbiSharp: simulation-based inference with diffusion models.");

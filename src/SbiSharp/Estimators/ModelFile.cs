@@ -33,7 +33,7 @@ internal static class ModelFile
                 foreach (var (pname, p) in parameters)
                 {
                     w.Write(pname);
-                    w.Write(p.dim());
+                    w.Write((int)p.dim());
                     foreach (var s in p.shape) w.Write(s);
                     var data = p.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
                     w.Write(data.Length);

@@ -50,6 +50,19 @@ public sealed class PerSampleSimulator : ISimulator
             seeds = s.data<long>().ToArray();
         var output = new double[(long)rows * ObservationDimension];
         var options = new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism };
+        try
+        {
+            RunRows(rows, input, seeds, output, options);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault() is SimulationException first)
+        {
+            throw first;
+        }
+        return tensor(output, new long[] { rows, ObservationDimension }, dtype: ScalarType.Float32);
+    }
+
+    private void RunRows(int rows, double[] input, long[] seeds, double[] output, ParallelOptions options)
+    {
         Parallel.For(0, rows, options, row =>
         {
             var th = new double[ParameterDimension];
@@ -68,6 +81,5 @@ public sealed class PerSampleSimulator : ISimulator
                     $"The simulator returned {(x is null ? "null" : x.Length + " values")} at batch row {row} for θ = {Check.Format(th)}; expected {ObservationDimension}.", row, th);
             Array.Copy(x, 0, output, (long)row * ObservationDimension, ObservationDimension);
         });
-        return tensor(output, new long[] { rows, ObservationDimension }, dtype: ScalarType.Float32);
     }
 }

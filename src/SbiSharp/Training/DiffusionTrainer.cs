@@ -44,9 +44,7 @@ internal sealed class DiffusionTrainer
         var lr = new WarmupCosineSchedule(o.LearningRate, totalSteps, o.WarmupFraction, o.WarmupStartFactor);
         var network = _model.Network;
         var parameters = network.parameters().ToArray();
-        optim.Optimizer optimizer = online
-            ? optim.Adam(parameters, lr: lr.At(0))
-            : optim.AdamW(parameters, lr: lr.At(0), weight_decay: o.WeightDecay);
+        using var optimizer = new AdamOptimizer(parameters, online ? 0 : o.WeightDecay);
         using var generator = new Generator((ulong)o.Seed);
         network.DropoutGenerator = generator;
         var ema = new ExponentialMovingAverage(network, _ema.Network, o.EmaDecay);
@@ -71,14 +69,14 @@ internal sealed class DiffusionTrainer
                     using (raw)
                     {
                         var (theta, x) = prepare(raw);
-                        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr.At(step);
-                        optimizer.zero_grad();
+                        optimizer.LearningRate = lr.At(step);
+                        optimizer.ZeroGrad();
                         var loss = DiffusionLoss.Compute(_model, theta, x, generator);
                         var value = loss.item<float>();
                         if (!float.IsFinite(value)) throw new TrainingDivergedException(step, value);
                         loss.backward();
                         nn.utils.clip_grad_norm_(parameters, o.GradientClipNorm);
-                        optimizer.step();
+                        optimizer.Step();
                         ema.Update();
                         sum += value;
                         count++;
@@ -112,7 +110,6 @@ internal sealed class DiffusionTrainer
         {
             network.DropoutGenerator = null;
             network.eval();
-            optimizer.Dispose();
         }
         if (best is not null) Restore(best);
         _logger.LogInformation("Training finished after {Steps} steps ({Reason}); best epoch {Best}.", step, stop, bestEpoch);
@@ -147,6 +144,7 @@ internal sealed class DiffusionTrainer
     {
         if (previous is not null) foreach (var t in previous) t.Dispose();
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
         return _ema.Network.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
     }
 

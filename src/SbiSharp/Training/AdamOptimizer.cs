@@ -1,0 +1,72 @@
+using static TorchSharp.torch;
+
+namespace SbiSharp.Training;
+
+/// <summary>Adam with optional decoupled weight decay (AdamW), owning its state so that disposing it frees every tensor.</summary>
+/// <remarks>
+/// m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; θ ← θ(1 − ηλ) − η m̂ / (√v̂ + ε) with bias corrections
+/// (Kingma &amp; Ba 2015, arXiv:1412.6980; Loshchilov &amp; Hutter 2019, arXiv:1711.05101). Updates happen in place under no_grad.
+/// </remarks>
+internal sealed class AdamOptimizer : IDisposable
+{
+    private readonly Tensor[] _parameters;
+    private readonly Tensor[] _m;
+    private readonly Tensor[] _v;
+    private readonly double _beta1;
+    private readonly double _beta2;
+    private readonly double _epsilon;
+    private readonly double _weightDecay;
+    private long _steps;
+
+    public AdamOptimizer(IEnumerable<Tensor> parameters, double weightDecay, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
+    {
+        _parameters = parameters.ToArray();
+        using (no_grad())
+        {
+            _m = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+            _v = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        }
+        _beta1 = beta1;
+        _beta2 = beta2;
+        _epsilon = epsilon;
+        _weightDecay = weightDecay;
+    }
+
+    /// <summary>Current learning rate η.</summary>
+    public double LearningRate { get; set; }
+
+    public void ZeroGrad()
+    {
+        foreach (var p in _parameters)
+        {
+            var g = p.grad;
+            if (g is not null) g.zero_();
+        }
+    }
+
+    public void Step()
+    {
+        _steps++;
+        var correction1 = 1 - Math.Pow(_beta1, _steps);
+        var correction2 = 1 - Math.Pow(_beta2, _steps);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            var p = _parameters[i];
+            var g = p.grad;
+            if (g is null) continue;
+            if (_weightDecay > 0) p.mul_(1 - LearningRate * _weightDecay);
+            _m[i].mul_(_beta1).add_(g, alpha: 1 - _beta1);
+            _v[i].mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
+            var denominator = (_v[i] / correction2).sqrt_().add_(_epsilon);
+            p.addcdiv_(_m[i], denominator, value: -LearningRate / correction1);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _m) t.Dispose();
+        foreach (var t in _v) t.Dispose();
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using SbiSharp.Cli;
+
+namespace SbiSharp.Tests.Cli;
+
+/// <summary>The command line end to end, in process, on tiny budgets.</summary>
+[Collection("Console")]
+public class CliTests
+{
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try
+        {
+            return (Program.Run(args), stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
+    }
+
+    private static string TempDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "sbisharp-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    [Fact]
+    public void Demo_TinyBudget_WritesAllOutputs()
+    {
+        var dir = TempDir();
+        var (code, _, error) = Run("demo", "--out", dir, "--simulations", "600", "--epochs", "2", "--width", "32", "--blocks", "1",
+            "--num-samples", "100", "--calibration-sets", "10", "--calibration-draws", "20", "--steps", "5");
+        Assert.True(code == 0, error);
+        foreach (var file in new[] { "samples.csv", "posterior_marginals.png", "arm_configurations.png", "coverage.png", "loss.png", "summary.json", "model.sbis" })
+            Assert.True(File.Exists(Path.Combine(dir, file)), file);
+        var lines = File.ReadAllLines(Path.Combine(dir, "samples.csv"));
+        Assert.Equal("h,alpha1,alpha2,alpha3", lines[0]);
+        Assert.Equal(101, lines.Length);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        var coverage = summary.RootElement.GetProperty("calibration").GetProperty("coverage");
+        Assert.Equal(4, coverage.GetArrayLength());
+        Assert.InRange(coverage[0].GetProperty("levels").GetProperty("0.95").GetDouble(), 0, 1);
+        Assert.True(summary.RootElement.GetProperty("training").GetProperty("seconds").GetDouble() > 0);
+        var png = File.ReadAllBytes(Path.Combine(dir, "posterior_marginals.png"));
+        Assert.Equal(0x89, png[0]);
+        Assert.True(png.Length > 10_000);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void TrainThenSample_UserCsv_RoundTrips()
+    {
+        var dir = TempDir();
+        var rng = new Random(1);
+        var theta = new List<string> { "a,b" };
+        var x = new List<string> { "x1,x2" };
+        for (int i = 0; i < 400; i++)
+        {
+            double a = rng.NextDouble(), b = rng.NextDouble();
+            theta.Add(FormattableString.Invariant($"{a},{b}"));
+            x.Add(FormattableString.Invariant($"{a + b},{a - b + 0.1 * rng.NextDouble()}"));
+        }
+        File.WriteAllLines(Path.Combine(dir, "theta.csv"), theta);
+        File.WriteAllLines(Path.Combine(dir, "x.csv"), x);
+        File.WriteAllLines(Path.Combine(dir, "obs.csv"), new[] { "x1,x2", "1.0,0.0", "0.5,0.2" });
+        var model = Path.Combine(dir, "m.sbis");
+        var (code, _, error) = Run("train", "--theta", Path.Combine(dir, "theta.csv"), "--x", Path.Combine(dir, "x.csv"), "--out", model, "--epochs", "2", "--width", "16", "--blocks", "1");
+        Assert.True(code == 0, error);
+        var samples = Path.Combine(dir, "s.csv");
+        (code, _, error) = Run("sample", "--model", model, "--observations", Path.Combine(dir, "obs.csv"), "--num-samples", "7", "--out", samples, "--steps", "4");
+        Assert.True(code == 0, error);
+        var lines = File.ReadAllLines(samples);
+        Assert.Equal("observation,a,b", lines[0]);
+        Assert.Equal(15, lines.Length);
+        Directory.Delete(dir, true);
+    }
+
+    [Theory]
+    [InlineData("unknown sampler", "demo", "--sampler", "rk99")]
+    [InlineData("Unknown task", "train", "--task", "nope")]
+    [InlineData("--theta and --x", "train", "--theta", "a.csv")]
+    [InlineData("not found", "sample", "--model", "/nonexistent/m.sbis", "--observations", "/nonexistent/o.csv")]
+    [InlineData("--simulations must be positive", "demo", "--simulations", "0")]
+    public void BadInput_ExitCode2_OneLineOnStderr(string expected, params string[] args)
+    {
+        var (code, _, error) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Help_ShowsDefaultsFromOptionRecords()
+    {
+        var (code, output, _) = Run("train", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains($"[default: {SbiSharp.Training.TrainingOptions.Default.Epochs}]", output);
+        Assert.Contains("[default: 0.0005]", output);
+    }
+}
