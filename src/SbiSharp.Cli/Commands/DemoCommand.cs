@@ -17,7 +17,7 @@ namespace SbiSharp.Cli.Commands;
 internal static class DemoCommand
 {
     /// <summary>Demo defaults: the library's training defaults with a budget that fits in a few minutes on 2 cores.</summary>
-    public static TrainingOptions DemoTraining { get; } = TrainingOptions.Default with { Epochs = 150, EarlyStoppingPatience = 30 };
+    public static TrainingOptions DemoTraining { get; } = TrainingOptions.Default with { Epochs = 200, EarlyStoppingPatience = 30, TimeLimit = TimeSpan.FromSeconds(180) };
 
     public const int DefaultSimulations = 10_000;
     public const int DefaultDraws = 1_000;
