@@ -1,27 +1,44 @@
+using System.Globalization;
+
 namespace SbiSharp.Bench;
 
+/// <summary>
+/// Benchmarks (not tests). Usage:
+///   speed [--out DIR] [--quick]                                   training and sampling speed vs sgemm
+///   ik-reference [--out DIR] [--samples CSV] [--model FILE | --no-model] [--draws N] [--tolerance E]
+///                                      demo posterior vs a rejection reference, and the demo model under three samplers
+/// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference"))
+        {
+            Console.Error.WriteLine("error: first argument must be 'speed' or 'ik-reference'");
+            return 2;
+        }
         string outDir = Path.Combine("bench", "out");
+        string samples = Path.Combine("demo-out", "samples.csv");
+        long draws = 100_000_000;
+        double tolerance = 0.01;
         bool quick = false;
-        var what = "speed";
-        for (int i = 0; i < args.Length; i++)
+        string? model = Path.Combine("demo-out", "model.sbis");
+        for (int i = 1; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--out": outDir = args[++i]; break;
                 case "--quick": quick = true; break;
-                case "speed": what = args[i]; break;
+                case "--samples": samples = args[++i]; break;
+                case "--model": model = args[++i]; break;
+                case "--no-model": model = null; break;
+                case "--draws": draws = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--tolerance": tolerance = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    Console.Error.WriteLine($"error: unknown argument '{args[i]}'; usage: speed [--out DIR] [--quick]");
+                    Console.Error.WriteLine($"error: unknown argument '{args[i]}'");
                     return 2;
             }
         }
-        return what switch
-        {
-            _ => SpeedBenchmark.Run(outDir, quick),
-        };
+        return args[0] == "speed" ? SpeedBenchmark.Run(outDir, quick) : InverseKinematicsReference.Run(outDir, samples, draws, tolerance, model is not null && File.Exists(model) ? model : null);
     }
 }
