@@ -13,6 +13,7 @@ internal sealed class TrainingCliOptions
     {
         _defaults = defaults ?? TrainingOptions.Default;
         Epochs = new("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => _defaults.Epochs };
+        MaxSteps = new("--max-steps") { Description = "Cap on gradient steps (bounds training time on large data)", DefaultValueFactory = _ => _defaults.MaxSteps };
         BatchSize = new("--batch-size") { Description = "Rows per gradient step", DefaultValueFactory = _ => _defaults.BatchSize };
         LearningRate = new("--learning-rate") { Description = "Peak learning rate (warm-up, then cosine decay)", DefaultValueFactory = _ => _defaults.LearningRate };
         Patience = new("--patience") { Description = "Early-stopping patience in epochs (0: off)", DefaultValueFactory = _ => _defaults.EarlyStoppingPatience };
@@ -25,6 +26,7 @@ internal sealed class TrainingCliOptions
 
     public Option<int> Epochs { get; }
     public Option<int> BatchSize { get; }
+    public Option<long> MaxSteps { get; }
     public Option<double> LearningRate { get; }
     public Option<int> Patience { get; }
     public Option<double> ValidationFraction { get; }
@@ -35,7 +37,7 @@ internal sealed class TrainingCliOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Epochs, BatchSize, LearningRate, Patience, ValidationFraction, TimeLimit, Seed, Width, Blocks })
+        foreach (var option in new Option[] { Epochs, MaxSteps, BatchSize, LearningRate, Patience, ValidationFraction, TimeLimit, Seed, Width, Blocks })
             command.Options.Add(option);
     }
 
@@ -43,6 +45,7 @@ internal sealed class TrainingCliOptions
     {
         Epochs = result.GetValue(Epochs),
         BatchSize = result.GetValue(BatchSize),
+        MaxSteps = result.GetValue(MaxSteps),
         LearningRate = result.GetValue(LearningRate),
         EarlyStoppingPatience = result.GetValue(Patience),
         ValidationFraction = result.GetValue(ValidationFraction),

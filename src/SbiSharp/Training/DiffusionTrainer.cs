@@ -40,7 +40,7 @@ internal sealed class DiffusionTrainer
     {
         var o = _options;
         var batchesPerEpoch = training.Count is { } n ? (int)((n + o.BatchSize - 1) / o.BatchSize) : o.BatchesPerEpoch;
-        long totalSteps = (long)batchesPerEpoch * o.Epochs;
+        long totalSteps = Math.Min((long)batchesPerEpoch * o.Epochs, o.MaxSteps);
         var lr = new WarmupCosineSchedule(o.LearningRate, totalSteps, o.WarmupFraction, o.WarmupStartFactor);
         var network = _model.Network;
         var parameters = network.parameters().ToArray();
@@ -82,7 +82,7 @@ internal sealed class DiffusionTrainer
                         count++;
                         step++;
                     }
-                    if (cancellationToken.IsCancellationRequested || OutOfTime(clock)) break;
+                    if (cancellationToken.IsCancellationRequested || OutOfTime(clock) || step >= totalSteps) break;
                 }
                 losses.Add(sum / Math.Max(1, count));
                 var validationLoss = validation is null ? losses[^1] : Evaluate(validation, prepare);
@@ -99,6 +99,11 @@ internal sealed class DiffusionTrainer
                 _logger.LogDebug("Epoch {Epoch}: loss {Loss:F4}, validation {Validation:F4}", epoch, losses[^1], validationLoss);
                 if (cancellationToken.IsCancellationRequested) { stop = "cancelled"; break; }
                 if (OutOfTime(clock)) { stop = $"time limit {o.TimeLimit} reached"; break; }
+                if (step >= totalSteps)
+                {
+                    if (step < (long)batchesPerEpoch * o.Epochs) stop = $"step cap MaxSteps = {o.MaxSteps} reached";
+                    break;
+                }
                 if (o.EarlyStoppingPatience > 0 && sinceBest >= o.EarlyStoppingPatience)
                 {
                     stop = $"early stopping: no better validation loss for {o.EarlyStoppingPatience} epochs";

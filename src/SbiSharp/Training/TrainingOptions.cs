@@ -11,6 +11,9 @@ public sealed record TrainingOptions
     /// <summary>Passes over the training data (offline) or blocks of <see cref="BatchesPerEpoch"/> fresh batches (online).</summary>
     public int Epochs { get; init; } = 200;
 
+    /// <summary>Upper bound on gradient steps: large data sets get fewer epochs so training time stays bounded (the learning-rate schedule spans the capped length).</summary>
+    public long MaxSteps { get; init; } = 15_000;
+
     /// <summary>Rows per gradient step.</summary>
     public int BatchSize { get; init; } = 256;
 
@@ -55,6 +58,7 @@ public sealed record TrainingOptions
     {
         Check.PositiveValue(Epochs, nameof(Epochs));
         Check.PositiveValue(BatchSize, nameof(BatchSize));
+        Check.PositiveValue(MaxSteps, nameof(MaxSteps));
         Check.PositiveValue(BatchesPerEpoch, nameof(BatchesPerEpoch));
         Check.PositiveValue(LearningRate, nameof(LearningRate));
         Check.Probability(WarmupFraction, nameof(WarmupFraction));

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SbiSharp.Data;
+using SbiSharp.Diagnostics;
+using SbiSharp.Estimators;
+using SbiSharp.IO;
+using SbiSharp.Tasks;
+using SbiSharp.Training;
+using static TorchSharp.torch;
+
+namespace SbiSharp.Cli.Benchmark;
+
+/// <summary>Settings of one benchmark run.</summary>
+internal sealed record BenchSettings(IReadOnlyList<string> Tasks, int Budget, string Out, long Seed, TrainingOptions Training, SamplingOptions Sampling,
+    string? DataRoot, int Draws, IReadOnlyList<int> Observations);
+
+/// <summary>
+/// The sbibm accuracy benchmark: per task one amortized model trained offline on exactly `budget` simulations, 10,000 draws
+/// for each stored observation, and C2ST against the reference. Every finished step is on disk, so an interrupted run resumes.
+/// </summary>
+internal static class SbibmBenchmark
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static int Run(BenchSettings s)
+    {
+        Directory.CreateDirectory(s.Out);
+        foreach (var name in s.Tasks) RunTask(name, s);
+        WriteResults(s);
+        return 0;
+    }
+
+    private static void RunTask(string name, BenchSettings s)
+    {
+        var task = BuiltInTasks.Create(name, s.DataRoot);
+        var data = new SbibmData(name, task.ParameterDimension, task.ObservationDimension, s.DataRoot);
+        var dir = Path.Combine(s.Out, name);
+        Directory.CreateDirectory(dir);
+        var modelPath = Path.Combine(dir, "model.sbis");
+        var trainingPath = Path.Combine(dir, "training.json");
+        DiffusionPosteriorEstimator estimator;
+        if (File.Exists(modelPath) && File.Exists(trainingPath))
+        {
+            Console.WriteLine($"{name}: reusing trained model {modelPath}");
+            estimator = DiffusionPosteriorEstimator.Load(modelPath);
+        }
+        else
+        {
+            using var generator = new Generator((ulong)s.Seed);
+            var clock = Stopwatch.StartNew();
+            using var simulations = ConsoleProgress.Run($"{name}: simulating", s.Budget, update =>
+                InMemoryDataset.Simulate(task.Joint(), s.Budget, generator, 10_000, new ActionProgress<long>(n => update(n, null))));
+            var simulationSeconds = clock.Elapsed.TotalSeconds;
+            estimator = new DiffusionPosteriorEstimator(task.ParameterDimension, task.ObservationDimension,
+                DiffusionEstimatorOptions.Default with { InitializationSeed = s.Seed }, task.ParameterNames);
+            var result = ConsoleProgress.Run($"{name}: training", s.Training.Epochs, update => estimator.Train(simulations, s.Training with { Seed = s.Seed },
+                progress: new ActionProgress<TrainingProgress>(p => update(p.Epoch, $"loss {p.Loss:F3} val {p.ValidationLoss:F3} {p.StepsPerSecond:F0} steps/s"))));
+            estimator.Save(modelPath);
+            File.WriteAllText(trainingPath, JsonSerializer.Serialize(new
+            {
+                budget = s.Budget,
+                simulation_seconds = simulationSeconds,
+                training_seconds = result.Seconds,
+                steps = result.Steps,
+                epochs = result.Losses.Count,
+                best_epoch = result.BestEpoch,
+                best_validation_loss = result.BestValidationLoss,
+                stop_reason = result.StopReason,
+            }, Json));
+        }
+        using (estimator)
+        {
+            foreach (var k in s.Observations)
+            {
+                var resultPath = Path.Combine(dir, $"c2st_{k}.json");
+                var samplesPath = Path.Combine(dir, $"samples_{k}.csv");
+                if (File.Exists(resultPath) && File.Exists(samplesPath)) continue;
+                var clock = Stopwatch.StartNew();
+                using var samples = estimator.Sample(data.Observation(k), s.Draws, s.Sampling with { Seed = s.Seed + k });
+                var samplingSeconds = clock.Elapsed.TotalSeconds;
+                CsvTable.FromTensor(samples, Enumerable.Range(1, task.ParameterDimension).Select(i => $"parameter_{i}").ToArray()).Write(samplesPath);
+                using var reference = data.ReferenceSamples(k);
+                clock.Restart();
+                var c2st = C2st.Score(reference, samples);
+                var c2stSeconds = clock.Elapsed.TotalSeconds;
+                File.WriteAllText(resultPath, JsonSerializer.Serialize(new
+                {
+                    observation = k,
+                    c2st = c2st.Accuracy,
+                    folds = c2st.FoldAccuracies,
+                    fold_epochs = c2st.FoldEpochs,
+                    sampling_seconds = samplingSeconds,
+                    c2st_seconds = c2stSeconds,
+                    draws = s.Draws,
+                    sampler = s.Sampling.Sampler.Name,
+                    network_evaluations_per_draw = s.Sampling.Sampler.NetworkEvaluations,
+                }, Json));
+                Console.WriteLine($"{name} observation {k}: C2ST {c2st.Accuracy:F3} (sampling {samplingSeconds:F1} s, C2ST {c2stSeconds:F1} s)");
+            }
+        }
+    }
+
+    private static void WriteResults(BenchSettings s)
+    {
+        var tasks = new JsonObject();
+        var md = new StringBuilder();
+        md.AppendLine($"C2ST (mean ± sd over observations; 0.5 is perfect) at {s.Budget:N0} simulations, {s.Sampling.Sampler.Name}, seed {s.Seed}, " +
+                      $"{DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores.");
+        md.AppendLine();
+        md.AppendLine("| task | SbiSharp | sbibm NPE | BayesFlow (≈3·10⁷ sims) | training s | s per 10k draws |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        foreach (var name in s.Tasks)
+        {
+            var dir = Path.Combine(s.Out, name);
+            var scores = new List<double>();
+            var sampling = new List<double>();
+            var perObservation = new JsonArray();
+            foreach (var file in Directory.Exists(dir) ? Directory.GetFiles(dir, "c2st_*.json").Order() : Enumerable.Empty<string>())
+            {
+                var node = JsonNode.Parse(File.ReadAllText(file))!;
+                perObservation.Add(node);
+                scores.Add(node["c2st"]!.GetValue<double>());
+                sampling.Add(node["sampling_seconds"]!.GetValue<double>() * 10_000.0 / node["draws"]!.GetValue<int>());
+            }
+            var trainingFile = Path.Combine(dir, "training.json");
+            var training = File.Exists(trainingFile) ? JsonNode.Parse(File.ReadAllText(trainingFile)) : null;
+            tasks[name] = new JsonObject { ["training"] = training, ["observations"] = perObservation };
+            if (scores.Count == 0) continue;
+            var mean = scores.Average();
+            var sd = scores.Count > 1 ? Math.Sqrt(scores.Sum(v => (v - mean) * (v - mean)) / (scores.Count - 1)) : 0;
+            var npe = PublishedResults.NpeAt(name, s.Budget);
+            var bayesFlow = PublishedResults.BayesFlow.TryGetValue(name, out var b) ? b.ToString("F3", CultureInfo.InvariantCulture) : "–";
+            md.AppendLine(FormattableString.Invariant(
+                $"| {name} | {mean:F3} ± {sd:F3} (n = {scores.Count}) | {(npe is { } n ? n.ToString("F3", CultureInfo.InvariantCulture) : "–")} | {bayesFlow} | {training?["training_seconds"]?.GetValue<double>():F0} | {sampling.Average():F1} |"));
+        }
+        var results = new JsonObject
+        {
+            ["date"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture),
+            ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+            ["budget"] = s.Budget,
+            ["seed"] = s.Seed,
+            ["draws"] = s.Draws,
+            ["options"] = JsonNode.Parse(JsonSerializer.Serialize(new { training = s.Training, estimator = DiffusionEstimatorOptions.Default, sampler = s.Sampling.Sampler.Name, chunk_size = s.Sampling.ChunkSize })),
+            ["tasks"] = tasks,
+        };
+        File.WriteAllText(Path.Combine(s.Out, "results.json"), results.ToJsonString(Json));
+        File.WriteAllText(Path.Combine(s.Out, "results.md"), md.ToString());
+        Console.WriteLine(md);
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using SbiSharp.Cli.Benchmark;
+using SbiSharp.Tasks;
+
+namespace SbiSharp.Cli.Commands;
+
+/// <summary>`sbisharp bench`: the sbibm accuracy benchmark (C2ST against reference posteriors).</summary>
+internal static class BenchCommand
+{
+    public static Command Create(Option<bool> verbose)
+    {
+        var task = new Option<string>("--task") { Description = $"Task or 'all': {string.Join(" | ", BuiltInTasks.Sbibm)}", DefaultValueFactory = _ => "all" };
+        var budget = new Option<int>("--budget") { Description = "Training simulations per task (offline)", DefaultValueFactory = _ => 10_000 };
+        var output = new Option<string>("--out") { Description = "Output folder (resumes what is already there)", DefaultValueFactory = _ => "bench-out" };
+        var data = new Option<string?>("--data") { Description = $"sbibm data folder (default ${SbibmData.RootVariable} or {SbibmData.DefaultRoot})" };
+        var draws = new Option<int>("--num-samples") { Description = "Posterior draws per observation", DefaultValueFactory = _ => 10_000 };
+        var observations = new Option<int[]>("--observations") { Description = "Observation numbers (1..10)", DefaultValueFactory = _ => Enumerable.Range(1, SbibmData.Observations).ToArray(), AllowMultipleArgumentsPerToken = true };
+        var training = new TrainingCliOptions();
+        var sampling = new SamplingCliOptions();
+        var command = new Command("bench", "sbibm benchmark: train on exactly --budget simulations per task, sample the stored observations, score C2ST against the references.");
+        foreach (var o in new Option[] { task, budget, output, data, draws, observations }) command.Options.Add(o);
+        training.AddTo(command);
+        sampling.AddTo(command);
+        command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
+        {
+            var name = result.GetValue(task)!;
+            var tasks = name.Equals("all", StringComparison.OrdinalIgnoreCase) ? BuiltInTasks.Sbibm
+                : BuiltInTasks.Sbibm.Contains(name.ToLowerInvariant()) ? new[] { name.ToLowerInvariant() }
+                : throw new ArgumentException($"Unknown task '{name}' (--task); valid: all, {string.Join(", ", BuiltInTasks.Sbibm)}.");
+            var n = result.GetValue(budget);
+            if (n < 100) throw new ArgumentException($"--budget must be at least 100 simulations; got {n}.");
+            var k = result.GetValue(observations)!;
+            if (k.Length == 0 || k.Any(v => v < 1 || v > SbibmData.Observations))
+                throw new ArgumentException($"--observations must list numbers in 1..{SbibmData.Observations}; got [{string.Join(", ", k)}].");
+            var count = result.GetValue(draws);
+            if (count < 10) throw new ArgumentException($"--num-samples must be at least 10; got {count}.");
+            var options = training.Read(result);
+            return SbibmBenchmark.Run(new BenchSettings(tasks, n, result.GetValue(output)!, options.Seed, options, sampling.Read(result, options.Seed),
+                result.GetValue(data), count, k));
+        }));
+        return command;
+    }
+}
