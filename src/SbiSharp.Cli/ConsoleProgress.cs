@@ -1,3 +1,6 @@
+using SbiSharp.Data;
+using SbiSharp.Estimators;
+using SbiSharp.Training;
 using Spectre.Console;
 
 namespace SbiSharp.Cli;
@@ -5,6 +8,11 @@ namespace SbiSharp.Cli;
 /// <summary>Progress bars on an interactive terminal (Spectre.Console); plain lines at every 10 % otherwise (CI, pipes).</summary>
 internal static class ConsoleProgress
 {
+    /// <summary>Trains <paramref name="estimator"/> with a progress bar showing loss, validation loss and steps/s.</summary>
+    public static TrainingResult Train(string description, DiffusionPosteriorEstimator estimator, ISimulationDataset data, TrainingOptions options) =>
+        Run(description, options.Epochs, update => estimator.Train(data, options,
+            progress: new ActionProgress<TrainingProgress>(p => update(p.Epoch, $"loss {p.Loss:F3} val {p.ValidationLoss:F3} {p.StepsPerSecond:F0} steps/s"))));
+
     /// <summary>Runs <paramref name="work"/> with one progress bar; it reports (value in [0, max], status text).</summary>
     public static T Run<T>(string description, double max, Func<Action<double, string?>, T> work)
     {

@@ -15,7 +15,7 @@ namespace SbiSharp.Cli.Benchmark;
 
 /// <summary>Settings of one benchmark run.</summary>
 internal sealed record BenchSettings(IReadOnlyList<string> Tasks, int Budget, string Out, long Seed, TrainingOptions Training, SamplingOptions Sampling,
-    string? DataRoot, int Draws, IReadOnlyList<int> Observations);
+    string? DataRoot, int Draws, IReadOnlyList<int> Observations, C2stOptions C2st);
 
 /// <summary>
 /// The sbibm accuracy benchmark: per task one amortized model trained offline on exactly `budget` simulations, 10,000 draws
@@ -56,8 +56,7 @@ internal static class SbibmBenchmark
             var simulationSeconds = clock.Elapsed.TotalSeconds;
             estimator = new DiffusionPosteriorEstimator(task.ParameterDimension, task.ObservationDimension,
                 DiffusionEstimatorOptions.Default with { InitializationSeed = s.Seed }, task.ParameterNames);
-            var result = ConsoleProgress.Run($"{name}: training", s.Training.Epochs, update => estimator.Train(simulations, s.Training with { Seed = s.Seed },
-                progress: new ActionProgress<TrainingProgress>(p => update(p.Epoch, $"loss {p.Loss:F3} val {p.ValidationLoss:F3} {p.StepsPerSecond:F0} steps/s"))));
+            var result = ConsoleProgress.Train($"{name}: training", estimator, simulations, s.Training with { Seed = s.Seed });
             estimator.Save(modelPath);
             File.WriteAllText(trainingPath, JsonSerializer.Serialize(new
             {
@@ -84,7 +83,7 @@ internal static class SbibmBenchmark
                 CsvTable.FromTensor(samples, Enumerable.Range(1, task.ParameterDimension).Select(i => $"parameter_{i}").ToArray()).Write(samplesPath);
                 using var reference = data.ReferenceSamples(k);
                 clock.Restart();
-                var c2st = C2st.Score(reference, samples);
+                var c2st = C2st.Score(reference, samples, s.C2st);
                 var c2stSeconds = clock.Elapsed.TotalSeconds;
                 File.WriteAllText(resultPath, JsonSerializer.Serialize(new
                 {

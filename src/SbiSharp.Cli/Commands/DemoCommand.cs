@@ -68,8 +68,7 @@ internal static class DemoCommand
 
         using var estimator = new DiffusionPosteriorEstimator(task.ParameterDimension, task.ObservationDimension,
             DiffusionEstimatorOptions.Default with { Network = s.Network, InitializationSeed = s.Training.Seed }, task.ParameterNames);
-        var trained = ConsoleProgress.Run("Training", s.Training.Epochs, update => estimator.Train(data, s.Training,
-            progress: new ActionProgress<TrainingProgress>(p => update(p.Epoch, $"loss {p.Loss:F3} val {p.ValidationLoss:F3} {p.StepsPerSecond:F0} steps/s"))));
+        var trained = ConsoleProgress.Train("Training", estimator, data, s.Training);
         estimator.Save(Path.Combine(s.Out, "model.sbis"));
 
         var observed = InverseKinematicsTask.TutorialObservation.ToArray();

@@ -64,8 +64,7 @@ internal static class TrainCommand
             }
             using var estimator = new DiffusionPosteriorEstimator(data.ParameterDimension, data.ObservationDimension,
                 DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed }, names);
-            var trained = ConsoleProgress.Run("Training", options.Epochs, update => estimator.Train(data, options,
-                progress: new ActionProgress<TrainingProgress>(p => update(p.Epoch, $"loss {p.Loss:F3} val {p.ValidationLoss:F3} {p.StepsPerSecond:F0} steps/s"))));
+            var trained = ConsoleProgress.Train("Training", estimator, data, options);
             (data as IDisposable)?.Dispose();
             var path = result.GetValue(output)!;
             estimator.Save(path);

@@ -106,3 +106,40 @@ public class CliTests
         Assert.Contains("[default: 0.0005]", output);
     }
 }
+
+[Collection("Console")]
+public class BenchSmokeTests
+{
+    [Fact]
+    public void Bench_TinyTwoMoons_WritesSamplesResultsAndResumes()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "sbisharp-bench-" + Guid.NewGuid().ToString("N"));
+        var args = new[] { "bench", "--task", "two_moons", "--budget", "500", "--out", dir, "--observations", "1", "2", "--num-samples", "300",
+            "--epochs", "2", "--width", "32", "--blocks", "1", "--steps", "4", "--c2st-max-epochs", "30", "--data", TestData.SbibmRoot };
+        var stdout = new StringWriter();
+        var old = Console.Out;
+        Console.SetOut(stdout);
+        try
+        {
+            Assert.Equal(0, SbiSharp.Cli.Program.Run(args));
+            var lines = File.ReadAllLines(Path.Combine(dir, "two_moons", "samples_1.csv"));
+            Assert.Equal("parameter_1,parameter_2", lines[0]);
+            Assert.Equal(301, lines.Length);
+            using var results = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
+            var observations = results.RootElement.GetProperty("tasks").GetProperty("two_moons").GetProperty("observations");
+            Assert.Equal(2, observations.GetArrayLength());
+            var c2st = observations[0].GetProperty("c2st").GetDouble();
+            Assert.InRange(c2st, 0.5, 1.0);
+            Assert.Contains("two_moons", File.ReadAllText(Path.Combine(dir, "results.md")));
+            var stamp = File.GetLastWriteTimeUtc(Path.Combine(dir, "two_moons", "c2st_1.json"));
+            Assert.Equal(0, SbiSharp.Cli.Program.Run(args)); // resume: nothing is redone
+            Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(dir, "two_moons", "c2st_1.json")));
+            Assert.Contains("reusing trained model", stdout.ToString());
+        }
+        finally
+        {
+            Console.SetOut(old);
+            Directory.Delete(dir, true);
+        }
+    }
+}

@@ -69,3 +69,44 @@ public class C2stTests
         Assert.Contains("at least 5 rows", Assert.Throws<ArgumentException>(() => C2st.Score(tiny, a)).Message);
     }
 }
+
+public class MmdTests
+{
+    [Theory]
+    [InlineData(MmdKernel.Gaussian)]
+    [InlineData(MmdKernel.InverseMultiquadric)]
+    public void Squared_SameDistributionNearZero_ShiftedClearlyPositive(MmdKernel kernel)
+    {
+        using var g = new Generator(3);
+        using var x = randn(new long[] { 1500, 2 }, generator: g);
+        using var y = randn(new long[] { 1500, 2 }, generator: g);
+        using var z = randn(new long[] { 1500, 2 }, generator: g) + 1;
+        var same = Mmd.Squared(x, y, kernel).Value;
+        var shifted = Mmd.Squared(x, z, kernel).Value;
+        Assert.True(Math.Abs(same) < 0.1 * shifted, $"same {same}, shifted {shifted}");
+        Assert.True(shifted > 0);
+    }
+
+    [Fact]
+    public void Squared_GaussianKernel_MatchesClosedForm()
+    {
+        // For N(0, I) vs N(μ, I) in 1-D with bandwidth h: MMD² = 2h/√(h²+2) (1 − exp(−μ²/(2(h²+2)))).
+        using var g = new Generator(4);
+        using var x = randn(new long[] { 4000, 1 }, generator: g);
+        using var y = randn(new long[] { 4000, 1 }, generator: g) + 1.5;
+        var result = Mmd.Squared(x, y);
+        var h = result.Bandwidth;
+        var exact = 2 * h / Math.Sqrt(h * h + 2) * (1 - Math.Exp(-1.5 * 1.5 / (2 * (h * h + 2))));
+        Assert.InRange(result.Value, exact * 0.93, exact * 1.07);
+    }
+
+    [Fact]
+    public void Squared_BadInputs_Throw()
+    {
+        using var a = zeros(10, 2);
+        using var b = zeros(10, 3);
+        Assert.Throws<ArgumentException>(() => Mmd.Squared(a, b));
+        using var one = zeros(1, 2);
+        Assert.Throws<ArgumentException>(() => Mmd.Squared(one, a));
+    }
+}
