@@ -15,7 +15,7 @@ namespace SbiSharp.Cli.Benchmark;
 
 /// <summary>Settings of one benchmark run.</summary>
 internal sealed record BenchSettings(IReadOnlyList<string> Tasks, int Budget, string Out, long Seed, TrainingOptions Training, SamplingOptions Sampling,
-    string? DataRoot, int Draws, IReadOnlyList<int> Observations, C2stOptions C2st);
+    string? DataRoot, int Draws, IReadOnlyList<int> Observations, C2stOptions C2st, bool ReportOnly = false);
 
 /// <summary>
 /// The sbibm accuracy benchmark: per task one amortized model trained offline on exactly `budget` simulations, 10,000 draws
@@ -28,7 +28,8 @@ internal static class SbibmBenchmark
     public static int Run(BenchSettings s)
     {
         Directory.CreateDirectory(s.Out);
-        foreach (var name in s.Tasks) RunTask(name, s);
+        if (!s.ReportOnly)
+            foreach (var name in s.Tasks) RunTask(name, s);
         WriteResults(s);
         return 0;
     }

@@ -16,10 +16,11 @@ internal static class BenchCommand
         var draws = new Option<int>("--num-samples") { Description = "Posterior draws per observation", DefaultValueFactory = _ => 10_000 };
         var observations = new Option<int[]>("--observations") { Description = "Observation numbers (1..10)", DefaultValueFactory = _ => Enumerable.Range(1, SbibmData.Observations).ToArray(), AllowMultipleArgumentsPerToken = true };
         var c2stEpochs = new Option<int>("--c2st-max-epochs") { Description = "Epoch cap of the C2ST classifier (sbibm: 10000)", DefaultValueFactory = _ => SbiSharp.Diagnostics.C2stOptions.Default.MaxEpochs };
+        var reportOnly = new Option<bool>("--report") { Description = "Only write results.json/results.md from what is already in --out" };
         var training = new TrainingCliOptions();
         var sampling = new SamplingCliOptions();
         var command = new Command("bench", "sbibm benchmark: train on exactly --budget simulations per task, sample the stored observations, score C2ST against the references.");
-        foreach (var o in new Option[] { task, budget, output, data, draws, observations, c2stEpochs }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, budget, output, data, draws, observations, c2stEpochs, reportOnly }) command.Options.Add(o);
         training.AddTo(command);
         sampling.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
@@ -37,7 +38,7 @@ internal static class BenchCommand
             if (count < 10) throw new ArgumentException($"--num-samples must be at least 10; got {count}.");
             var options = training.Read(result);
             return SbibmBenchmark.Run(new BenchSettings(tasks, n, result.GetValue(output)!, options.Seed, options, sampling.Read(result, options.Seed),
-                result.GetValue(data), count, k, (SbiSharp.Diagnostics.C2stOptions.Default with { MaxEpochs = result.GetValue(c2stEpochs) }).Validate()));
+                result.GetValue(data), count, k, (SbiSharp.Diagnostics.C2stOptions.Default with { MaxEpochs = result.GetValue(c2stEpochs) }).Validate(), result.GetValue(reportOnly)));
         }));
         return command;
     }
