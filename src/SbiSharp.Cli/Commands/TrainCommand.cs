@@ -16,7 +16,7 @@ internal static class TrainCommand
 
     public static Command Create(Option<bool> verbose)
     {
-        var task = new Option<string?>("--task") { Description = $"Built-in task to simulate: {string.Join(" | ", TaskNames.Valid)}" };
+        var task = new Option<string?>("--task") { Description = $"Built-in task to simulate: {string.Join(" | ", SbiSharp.Tasks.BuiltInTasks.Names)}" };
         var thetaFile = new Option<string?>("--theta") { Description = "CSV of parameters (header row, one row per simulation); use with --x" };
         var xFile = new Option<string?>("--x") { Description = "CSV of observations matching --theta row by row" };
         var simulations = new Option<int>("--simulations") { Description = "Simulations for --task (offline budget)", DefaultValueFactory = _ => DefaultSimulations };
@@ -42,7 +42,7 @@ internal static class TrainCommand
             IReadOnlyList<string> names;
             if (taskName is not null)
             {
-                var sbiTask = TaskNames.Create(taskName);
+                var sbiTask = SbiSharp.Tasks.BuiltInTasks.Create(taskName);
                 var joint = sbiTask.Joint(result.GetValue(dropInvalid) ? InvalidSimulationPolicy.Drop : InvalidSimulationPolicy.Throw);
                 names = sbiTask.ParameterNames;
                 var n = result.GetValue(simulations);

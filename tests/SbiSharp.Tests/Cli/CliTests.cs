@@ -89,6 +89,9 @@ public class CliTests
     [InlineData("--theta and --x", "train", "--theta", "a.csv")]
     [InlineData("not found", "sample", "--model", "/nonexistent/m.sbis", "--observations", "/nonexistent/o.csv")]
     [InlineData("--simulations must be positive", "demo", "--simulations", "0")]
+    [InlineData("--budget must be at least 100", "bench", "--budget", "5")]
+    [InlineData("Unknown task", "bench", "--task", "three_moons")]
+    [InlineData("--observations must list numbers in 1..10", "bench", "--observations", "11")]
     public void BadInput_ExitCode2_OneLineOnStderr(string expected, params string[] args)
     {
         var (code, _, error) = Run(args);
