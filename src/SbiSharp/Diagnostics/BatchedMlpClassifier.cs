@@ -3,48 +3,50 @@ using static TorchSharp.torch;
 namespace SbiSharp.Diagnostics;
 
 /// <summary>F independent binary MLP classifiers (d → h → h → 1, ReLU, logistic) trained side by side with scikit-learn's Adam and stopping rule.</summary>
-/// <remarks>All parameters live in one flat (F, P) tensor, so the Adam update is a handful of whole-tensor operations.</remarks>
+/// <remarks>
+/// All parameters of the classifiers still training live in one flat (F, P) tensor laid out as [W1 W2 W3 | b1 b2 b3], so the
+/// L2 penalty and the Adam update are a few whole-tensor operations. A classifier that meets the stopping rule keeps its
+/// parameters of that epoch and leaves the batch, so the remaining ones train on smaller tensors.
+/// </remarks>
 internal sealed class BatchedMlpClassifier
 {
-    private readonly int _folds;
+    /// <summary>scikit-learn clips probabilities to [ε, 1 − ε] with ε of the data type (float32 here), so one sample's log-loss is at most −ln ε.</summary>
+    private static readonly double MaxSampleLoss = -Math.Log(1.1920929e-07);
+
     private readonly int _dimension;
     private readonly int _hidden;
+    private readonly long _weightCount;
     private readonly C2stOptions _options;
     private readonly Generator _generator;
-    private readonly Tensor _parameters;
-    private readonly Tensor _gradients;
-    private readonly (Tensor W1, Tensor B1, Tensor W2, Tensor B2, Tensor W3, Tensor B3) _p;
-    private readonly (Tensor W1, Tensor B1, Tensor W2, Tensor B2, Tensor W3, Tensor B3) _g;
+    private Tensor _parameters;
 
     public BatchedMlpClassifier(int folds, int dimension, C2stOptions options, Generator generator)
     {
-        _folds = folds;
         _dimension = dimension;
         _hidden = options.HiddenFactor * dimension;
         _options = options;
         _generator = generator;
         int d = dimension, h = _hidden;
-        long size = (long)d * h + h + (long)h * h + h + h + 1;
-        _parameters = zeros(folds, size);
-        _gradients = zeros(folds, size);
-        _p = Views(_parameters);
-        _g = Views(_gradients);
-        Initialize(_p.W1, _p.B1, d, h);
-        Initialize(_p.W2, _p.B2, h, h);
-        Initialize(_p.W3, _p.B3, h, 1);
+        _weightCount = (long)d * h + (long)h * h + h;
+        _parameters = zeros(folds, _weightCount + h + h + 1);
+        var p = Views(_parameters);
+        Initialize(p.W1, p.B1, d, h);
+        Initialize(p.W2, p.B2, h, h);
+        Initialize(p.W3, p.B3, h, 1);
     }
 
-    private (Tensor, Tensor, Tensor, Tensor, Tensor, Tensor) Views(Tensor flat)
+    private (Tensor W1, Tensor W2, Tensor W3, Tensor B1, Tensor B2, Tensor B3) Views(Tensor flat)
     {
         int d = _dimension, h = _hidden;
+        long folds = flat.shape[0];
         long offset = 0;
         Tensor Take(long count, params long[] shape)
         {
-            var view = flat.narrow(1, offset, count).view(new long[] { _folds }.Concat(shape).ToArray());
+            var view = flat.narrow(1, offset, count).view(new[] { folds }.Concat(shape).ToArray());
             offset += count;
             return view;
         }
-        return (Take((long)d * h, d, h), Take(h, 1, h), Take((long)h * h, h, h), Take(h, 1, h), Take(h, h, 1), Take(1, 1, 1));
+        return (Take((long)d * h, d, h), Take((long)h * h, h, h), Take(h, h, 1), Take(h, 1, h), Take(h, 1, h), Take(1, 1, 1));
     }
 
     private void Initialize(Tensor weight, Tensor bias, int fanIn, int fanOut)
@@ -55,75 +57,106 @@ internal sealed class BatchedMlpClassifier
     }
 
     /// <summary>Trains on (F, n, d) inputs and (F, n) labels; returns the epochs each classifier ran.</summary>
-    public int[] Fit(Tensor x, Tensor y)
+    public int[] Fit(Tensor inputs, Tensor labels)
     {
-        long n = x.shape[1];
+        int folds = (int)inputs.shape[0];
+        long n = inputs.shape[1];
         int batch = (int)Math.Min(_options.MaxBatchSize, n);
-        var m = zeros_like(_parameters);
-        var v = zeros_like(_parameters);
-        var active = ones(_folds, 1);
-        var bestLoss = Enumerable.Repeat(double.PositiveInfinity, _folds).ToArray();
-        var noImprovement = new int[_folds];
-        var ran = new int[_folds];
-        var stopped = new bool[_folds];
+        var active = Enumerable.Range(0, folds).ToList();
+        var bestLoss = Enumerable.Repeat(double.PositiveInfinity, folds).ToArray();
+        var noImprovement = new int[folds];
+        var ran = new int[folds];
+        var final = new Tensor[folds];
+        var x = inputs.alias();
+        var y = labels.alias();
+        var parameters = _parameters.clone();
+        var gradients = zeros_like(parameters);
+        var m = zeros_like(parameters);
+        var v = zeros_like(parameters);
         const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
         long t = 0;
-        var eps = Math.Pow(2, -52);
-        for (int epoch = 0; epoch < _options.MaxEpochs && stopped.Contains(false); epoch++)
+        for (int epoch = 0; epoch < _options.MaxEpochs && active.Count > 0; epoch++)
         {
-            using var epochScope = NewDisposeScope();
-            var order = rand(new long[] { _folds, n }, generator: _generator).argsort(1);
-            var xs = x.gather(1, order.unsqueeze(2).expand(_folds, n, _dimension));
-            var ys = y.gather(1, order);
-            var lossSum = zeros(_folds);
-            for (long start = 0; start < n; start += batch)
+            double[] epochLoss;
+            using (var epochScope = NewDisposeScope())
             {
-                using var scope = NewDisposeScope();
-                long size = Math.Min(batch, n - start);
-                var xb = xs.narrow(1, start, size);
-                var yb = ys.narrow(1, start, size).unsqueeze(2);
-                var z1 = xb.bmm(_p.W1) + _p.B1;
-                var a1 = z1.relu();
-                var z2 = a1.bmm(_p.W2) + _p.B2;
-                var a2 = z2.relu();
-                var probability = (a2.bmm(_p.W3) + _p.B3).sigmoid();
-                var clipped = probability.clamp(eps, 1 - eps);
-                var logLoss = -(yb * clipped.log() + (1 - yb) * (1 - clipped).log()).sum(new long[] { 1, 2 }) / size;
-                var penalty = 0.5 * _options.L2 / size * (_p.W1.square().sum(new long[] { 1, 2 }) + _p.W2.square().sum(new long[] { 1, 2 }) + _p.W3.square().sum(new long[] { 1, 2 }));
-                lossSum.add_((logLoss + penalty) * size);
-                var d3 = probability - yb;
-                _g.W3.copy_((a2.transpose(1, 2).bmm(d3) + _options.L2 * _p.W3) / size);
-                _g.B3.copy_(d3.mean(new long[] { 1 }, keepdim: true));
-                var d2 = d3.bmm(_p.W3.transpose(1, 2)) * (z2 > 0);
-                _g.W2.copy_((a1.transpose(1, 2).bmm(d2) + _options.L2 * _p.W2) / size);
-                _g.B2.copy_(d2.mean(new long[] { 1 }, keepdim: true));
-                var d1 = d2.bmm(_p.W2.transpose(1, 2)) * (z1 > 0);
-                _g.W1.copy_((xb.transpose(1, 2).bmm(d1) + _options.L2 * _p.W1) / size);
-                _g.B1.copy_(d1.mean(new long[] { 1 }, keepdim: true));
-                t++;
-                m.mul_(beta1).add_(_gradients, alpha: 1 - beta1);
-                v.mul_(beta2).addcmul_(_gradients, _gradients, value: 1 - beta2);
-                var stepSize = _options.LearningRate * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t));
-                _parameters.sub_(m / (v.sqrt() + epsilon) * active * stepSize);
-            }
-            var epochLoss = (lossSum / n).data<float>().ToArray();
-            for (int f = 0; f < _folds; f++)
-            {
-                if (stopped[f]) continue;
-                ran[f] = epoch + 1;
-                if (epochLoss[f] > bestLoss[f] - _options.Tolerance) noImprovement[f]++;
-                else noImprovement[f] = 0;
-                if (epochLoss[f] < bestLoss[f]) bestLoss[f] = epochLoss[f];
-                if (noImprovement[f] > _options.NoImprovementEpochs)
+                long f = active.Count;
+                var p = Views(parameters);
+                var g = Views(gradients);
+                var weights = parameters.narrow(1, 0, _weightCount);
+                var weightGradients = gradients.narrow(1, 0, _weightCount);
+                var order = rand(new long[] { f, n }, generator: _generator).argsort(1);
+                var xs = x.gather(1, order.unsqueeze(2).expand(f, n, _dimension));
+                var ys = y.gather(1, order).unsqueeze(2);
+                var lossSum = zeros(f, dtype: ScalarType.Float64);
+                var squaredWeights = zeros(f, dtype: ScalarType.Float64);
+                for (long start = 0; start < n; start += batch)
                 {
-                    stopped[f] = true;
-                    active[f, 0] = 0;
+                    using var scope = NewDisposeScope();
+                    long size = Math.Min(batch, n - start);
+                    var xb = xs.narrow(1, start, size);
+                    var yb = ys.narrow(1, start, size);
+                    var a1 = xb.bmm(p.W1).add_(p.B1).relu_();
+                    var a2 = a1.bmm(p.W2).add_(p.B2).relu_();
+                    var logits = a2.bmm(p.W3).add_(p.B3);
+                    // scikit-learn's batch loss: mean log-loss + ½α‖W‖²/size; the epoch loss weights it by size / n.
+                    lossSum.add_(nn.functional.binary_cross_entropy_with_logits(logits, yb, reduction: nn.Reduction.None)
+                        .clamp_max_(MaxSampleLoss).sum(new long[] { 1, 2 }));
+                    squaredWeights.add_(weights.square().sum(new long[] { 1 }));
+                    // Backpropagation of the summed loss; the 1/size of the mean is applied in the Adam moments.
+                    var d3 = logits.sigmoid_().sub_(yb);
+                    g.W3.copy_(a2.transpose(1, 2).bmm(d3));
+                    g.B3.copy_(d3.sum(new long[] { 1 }, keepdim: true));
+                    var d2 = d3.bmm(p.W3.transpose(1, 2)).mul_(a2.sign());
+                    g.W2.copy_(a1.transpose(1, 2).bmm(d2));
+                    g.B2.copy_(d2.sum(new long[] { 1 }, keepdim: true));
+                    var d1 = d2.bmm(p.W2.transpose(1, 2)).mul_(a1.sign());
+                    g.W1.copy_(xb.transpose(1, 2).bmm(d1));
+                    g.B1.copy_(d1.sum(new long[] { 1 }, keepdim: true));
+                    weightGradients.add_(weights, alpha: _options.L2);
+                    // scikit-learn's Adam: bias correction folded into the step size, ε added to √v.
+                    t++;
+                    m.mul_(beta1).add_(gradients, alpha: (1 - beta1) / size);
+                    v.mul_(beta2).addcmul_(gradients, gradients, value: (1 - beta2) / ((double)size * size));
+                    var stepSize = _options.LearningRate * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t));
+                    parameters.addcdiv_(m, v.sqrt().add_(epsilon), value: -stepSize);
                 }
+                epochLoss = ((lossSum + squaredWeights * (0.5 * _options.L2)) / n).data<double>().ToArray();
+            }
+            var keep = new List<long>();
+            for (int i = 0; i < active.Count; i++)
+            {
+                int fold = active[i];
+                ran[fold] = epoch + 1;
+                if (epochLoss[i] > bestLoss[fold] - _options.Tolerance) noImprovement[fold]++;
+                else noImprovement[fold] = 0;
+                if (epochLoss[i] < bestLoss[fold]) bestLoss[fold] = epochLoss[i];
+                if (noImprovement[fold] > _options.NoImprovementEpochs) final[fold] = parameters[i].clone();
+                else keep.Add(i);
+            }
+            if (keep.Count < active.Count)
+            {
+                active = keep.Select(i => active[(int)i]).ToList();
+                using var index = tensor(keep.ToArray());
+                Tensor Shrink(Tensor old)
+                {
+                    var kept = old.index_select(0, index);
+                    old.Dispose();
+                    return kept;
+                }
+                parameters = Shrink(parameters);
+                gradients = Shrink(gradients);
+                m = Shrink(m);
+                v = Shrink(v);
+                x = Shrink(x);
+                y = Shrink(y);
             }
         }
-        m.Dispose();
-        v.Dispose();
-        active.Dispose();
+        for (int i = 0; i < active.Count; i++) final[active[i]] = parameters[i].clone();
+        foreach (var tensor in new[] { parameters, gradients, m, v, x, y }) tensor.Dispose();
+        _parameters.Dispose();
+        _parameters = stack(final, 0);
+        foreach (var tensor in final) tensor.Dispose();
         return ran;
     }
 
@@ -131,9 +164,10 @@ internal sealed class BatchedMlpClassifier
     public double[] Accuracy(Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();
-        var a1 = (x.bmm(_p.W1) + _p.B1).relu();
-        var a2 = (a1.bmm(_p.W2) + _p.B2).relu();
-        var predicted = ((a2.bmm(_p.W3) + _p.B3).squeeze(2) > 0).to(ScalarType.Float32);
+        var p = Views(_parameters);
+        var a1 = x.bmm(p.W1).add_(p.B1).relu_();
+        var a2 = a1.bmm(p.W2).add_(p.B2).relu_();
+        var predicted = (a2.bmm(p.W3).add_(p.B3).squeeze(2) > 0).to(ScalarType.Float32);
         return (predicted == y).to(ScalarType.Float64).mean(new long[] { 1 }).data<double>().ToArray();
     }
 }

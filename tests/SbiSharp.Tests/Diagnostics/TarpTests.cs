@@ -1,0 +1,31 @@
+using SbiSharp.Diagnostics;
+
+namespace SbiSharp.Tests.Diagnostics;
+
+public class TarpTests
+{
+    [Fact]
+    public void Compute_ExactPosterior_FollowsTheDiagonal()
+    {
+        var (samples, truths) = ConjugateDraws.Make(2000, 200, 3, seed: 21);
+        using var s = samples;
+        using var t = truths;
+        var r = Tarp.Compute(s, t);
+        Assert.InRange(r.MaxDeviation, 0, 0.05);
+        Assert.Equal(0, r.ExpectedCoverage[0]);
+        Assert.Equal(1, r.ExpectedCoverage[^1]);
+    }
+
+    [Theory]
+    [InlineData(0.5, -1)]
+    [InlineData(2.0, 1)]
+    public void Compute_WrongWidth_DeviatesWithTheDocumentedSign(double width, int sign)
+    {
+        var (samples, truths) = ConjugateDraws.Make(2000, 200, 3, seed: 22, widthFactor: width);
+        using var s = samples;
+        using var t = truths;
+        var r = Tarp.Compute(s, t);
+        Assert.True(r.MaxDeviation > 0.1, $"max deviation {r.MaxDeviation}");
+        Assert.Equal(sign, Math.Sign(r.AreaToCurve));
+    }
+}
