@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SbiSharp.Diagnostics;
@@ -73,7 +74,18 @@ internal sealed class BatchedMlpClassifier
         var gradients = zeros_like(parameters);
         var m = zeros_like(parameters);
         var v = zeros_like(parameters);
-        const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
+        const double beta1 = 0.9, beta2 = 0.999;
+        // Scalars live in locals for the whole fit: a temporary Scalar passed straight into an op can be finalized while
+        // the native call still reads it (seen as a rare crash in clamp_max_ under heavy allocation).
+        using var maxSampleLoss = MaxSampleLoss.ToScalar();
+        using var l2 = _options.L2.ToScalar();
+        using var halfL2 = (0.5 * _options.L2).ToScalar();
+        using var beta1Scalar = beta1.ToScalar();
+        using var beta2Scalar = beta2.ToScalar();
+        using var epsilon = 1e-8.ToScalar();
+        using var fullFirst = ((1 - beta1) / batch).ToScalar();
+        using var count = ((double)n).ToScalar();
+        using var fullSecond = ((1 - beta2) / ((double)batch * batch)).ToScalar();
         long t = 0;
         for (int epoch = 0; epoch < _options.MaxEpochs && active.Count > 0; epoch++)
         {
@@ -101,7 +113,7 @@ internal sealed class BatchedMlpClassifier
                     var logits = a2.bmm(p.W3).add_(p.B3);
                     // scikit-learn's batch loss: mean log-loss + ½α‖W‖²/size; the epoch loss weights it by size / n.
                     lossSum.add_(nn.functional.binary_cross_entropy_with_logits(logits, yb, reduction: nn.Reduction.None)
-                        .clamp_max_(MaxSampleLoss).sum(new long[] { 1, 2 }));
+                        .clamp_max_(maxSampleLoss).sum(new long[] { 1, 2 }));
                     squaredWeights.add_(weights.square().sum(new long[] { 1 }));
                     // Backpropagation of the summed loss; the 1/size of the mean is applied in the Adam moments.
                     var d3 = logits.sigmoid_().sub_(yb);
@@ -113,15 +125,17 @@ internal sealed class BatchedMlpClassifier
                     var d1 = d2.bmm(p.W2.transpose(1, 2)).mul_(a1.sign());
                     g.W1.copy_(xb.transpose(1, 2).bmm(d1));
                     g.B1.copy_(d1.sum(new long[] { 1 }, keepdim: true));
-                    weightGradients.add_(weights, alpha: _options.L2);
+                    weightGradients.add_(weights, alpha: l2);
                     // scikit-learn's Adam: bias correction folded into the step size, ε added to √v.
                     t++;
-                    m.mul_(beta1).add_(gradients, alpha: (1 - beta1) / size);
-                    v.mul_(beta2).addcmul_(gradients, gradients, value: (1 - beta2) / ((double)size * size));
-                    var stepSize = _options.LearningRate * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t));
-                    parameters.addcdiv_(m, v.sqrt().add_(epsilon), value: -stepSize);
+                    using var partFirst = size == batch ? null : ((1 - beta1) / size).ToScalar();
+                    using var partSecond = size == batch ? null : ((1 - beta2) / ((double)size * size)).ToScalar();
+                    m.mul_(beta1Scalar).add_(gradients, alpha: partFirst ?? fullFirst);
+                    v.mul_(beta2Scalar).addcmul_(gradients, gradients, value: partSecond ?? fullSecond);
+                    using var step = (-_options.LearningRate * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t))).ToScalar();
+                    parameters.addcdiv_(m, v.sqrt().add_(epsilon), value: step);
                 }
-                epochLoss = ((lossSum + squaredWeights * (0.5 * _options.L2)) / n).data<double>().ToArray();
+                epochLoss = lossSum.add_(squaredWeights, alpha: halfL2).div_(count).data<double>().ToArray();
             }
             var keep = new List<long>();
             for (int i = 0; i < active.Count; i++)
