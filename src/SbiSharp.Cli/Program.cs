@@ -17,6 +17,7 @@ internal static class Program
         root.Subcommands.Add(DemoCommand.Create(verbose));
         root.Subcommands.Add(TrainCommand.Create(verbose));
         root.Subcommands.Add(SampleCommand.Create(verbose));
+        root.Subcommands.Add(DiagnoseCommand.Create(verbose));
         root.Subcommands.Add(BenchCommand.Create(verbose));
         return root.Parse(args).Invoke();
     }

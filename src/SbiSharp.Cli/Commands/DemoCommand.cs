@@ -85,12 +85,14 @@ internal static class DemoCommand
         var calibrationSeconds = clock.Elapsed.TotalSeconds;
         var levels = Enumerable.Range(1, 19).Select(i => i / 20.0).ToArray();
         var coverage = Coverage.CentralIntervals(calibrationSamples, heldOut.Theta, levels);
-
         using var priorDraws = task.Prior.Sample(10_000, generator);
+        using var priorStd = priorDraws.std(0);
+        var report = CalibrationReport.Compute(calibrationSamples, heldOut.Theta, priorStd, new SbcOptions { Seed = s.Training.Seed }, s.Training.Seed);
+
         using var endPoints = InverseKinematicsTask.EndPoint(samples);
         var reachError = (endPoints - tensor(observed, dtype: ScalarType.Float32)).norm(1).median().item<float>();
         var elbowUp = (samples[.., 1] > 0).to(ScalarType.Float32).mean().item<float>();
-        DemoPlots.Write(s.Out, task, samples, priorDraws, observed, coverage, trained);
+        DemoPlots.Write(s.Out, task, samples, priorDraws, observed, coverage, report, trained);
 
         var reported = new[] { 0.5, 0.8, 0.95 };
         var summary = new
@@ -131,6 +133,7 @@ internal static class DemoCommand
                         q => coverage.Coverage[d][Array.FindIndex(levels, l => Math.Abs(l - q) < 1e-9)]),
                 }).ToArray(),
             },
+            diagnostics = DiagnoseCommand.Summary(report, task.ParameterNames, s.CalibrationSets, s.CalibrationDraws, s.Sampling),
             total_seconds = total.Elapsed.TotalSeconds,
             options = new { training = s.Training, network = s.Network, sampling_seed = s.Sampling.Seed },
         };
@@ -145,7 +148,7 @@ internal static class DemoCommand
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"training {trained.Seconds:F1} s ({trained.Steps} steps, {trained.StepsPerSecond:F0}/s, best epoch {trained.BestEpoch}); " +
             $"sampling {s.Draws} draws {samplingSeconds:F2} s; median end-point error {reachError:F3}; elbow up {elbowUp:P0}; total {total.Elapsed.TotalSeconds:F0} s");
-        AnsiConsole.MarkupLine($"wrote samples.csv, posterior_marginals.png, arm_configurations.png, coverage.png, loss.png, summary.json, model.sbis to [blue]{Markup.Escape(Path.GetFullPath(s.Out))}[/]");
+        AnsiConsole.MarkupLine($"wrote samples.csv, posterior_marginals.png, arm_configurations.png, coverage.png, recovery.png, calibration_ecdf.png, loss.png, summary.json, model.sbis to [blue]{Markup.Escape(Path.GetFullPath(s.Out))}[/]");
         return 0;
     }
 }

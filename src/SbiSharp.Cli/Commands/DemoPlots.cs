@@ -9,11 +9,13 @@ namespace SbiSharp.Cli.Commands;
 /// <summary>The demo's figures.</summary>
 internal static class DemoPlots
 {
-    public static void Write(string outDir, SbiTask task, Tensor samples, Tensor priorDraws, double[] observed, CoverageResult coverage, TrainingResult trained)
+    public static void Write(string outDir, SbiTask task, Tensor samples, Tensor priorDraws, double[] observed, CoverageResult coverage, CalibrationReport report, TrainingResult trained)
     {
         MarginalsPlot.Save(Path.Combine(outDir, "posterior_marginals.png"), task.ParameterNames, Columns(samples), Columns(priorDraws));
         ArmPlot.Save(Path.Combine(outDir, "arm_configurations.png"), new[] { ("Posterior draws (100)", Arms(samples, 100)) }, (observed[0], observed[1]));
         CoveragePlot.Save(Path.Combine(outDir, "coverage.png"), coverage, task.ParameterNames);
+        RecoveryPlot.Save(Path.Combine(outDir, "recovery.png"), report.Recovery, task.ParameterNames);
+        CalibrationEcdfPlot.Save(Path.Combine(outDir, "calibration_ecdf.png"), report.Sbc, task.ParameterNames);
         LossPlot.Save(Path.Combine(outDir, "loss.png"), trained.Losses, trained.ValidationLosses);
     }
 

@@ -39,7 +39,7 @@ public class CliTests
         var (code, _, error) = Run("demo", "--out", dir, "--simulations", "600", "--epochs", "2", "--width", "32", "--blocks", "1",
             "--num-samples", "100", "--calibration-sets", "10", "--calibration-draws", "20", "--steps", "5");
         Assert.True(code == 0, error);
-        foreach (var file in new[] { "samples.csv", "posterior_marginals.png", "arm_configurations.png", "coverage.png", "loss.png", "summary.json", "model.sbis" })
+        foreach (var file in new[] { "samples.csv", "posterior_marginals.png", "arm_configurations.png", "coverage.png", "recovery.png", "calibration_ecdf.png", "loss.png", "summary.json", "model.sbis" })
             Assert.True(File.Exists(Path.Combine(dir, file)), file);
         var lines = File.ReadAllLines(Path.Combine(dir, "samples.csv"));
         Assert.Equal("h,alpha1,alpha2,alpha3", lines[0]);
@@ -49,6 +49,7 @@ public class CliTests
         Assert.Equal(4, coverage.GetArrayLength());
         Assert.InRange(coverage[0].GetProperty("levels").GetProperty("0.95").GetDouble(), 0, 1);
         Assert.True(summary.RootElement.GetProperty("training").GetProperty("seconds").GetDouble() > 0);
+        Assert.Equal(4, summary.RootElement.GetProperty("diagnostics").GetProperty("parameters").GetArrayLength());
         var png = File.ReadAllBytes(Path.Combine(dir, "posterior_marginals.png"));
         Assert.Equal(0x89, png[0]);
         Assert.True(png.Length > 10_000);
@@ -80,6 +81,15 @@ public class CliTests
         var lines = File.ReadAllLines(samples);
         Assert.Equal("observation,a,b", lines[0]);
         Assert.Equal(15, lines.Length);
+        var diagnostics = Path.Combine(dir, "diag");
+        (code, _, error) = Run("diagnose", "--model", model, "--theta", Path.Combine(dir, "theta.csv"), "--x", Path.Combine(dir, "x.csv"), "--num-samples", "20", "--steps", "4", "--out", diagnostics);
+        Assert.True(code == 0, error);
+        using (var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(diagnostics, "diagnostics.json"))))
+        {
+            Assert.Equal(400, json.RootElement.GetProperty("test_sets").GetInt32());
+            Assert.Equal("a", json.RootElement.GetProperty("parameters")[0].GetProperty("parameter").GetString());
+        }
+        foreach (var file in SbiSharp.Plotting.CalibrationPlots.FileNames()) Assert.True(new FileInfo(Path.Combine(diagnostics, file)).Length > 1000, file);
         Directory.Delete(dir, true);
     }
 
@@ -87,6 +97,7 @@ public class CliTests
     [InlineData("unknown sampler", "demo", "--sampler", "rk99")]
     [InlineData("Unknown task", "train", "--task", "nope")]
     [InlineData("--theta and --x", "train", "--theta", "a.csv")]
+    [InlineData("--num-samples must be at least 2", "diagnose", "--model", "m.sbis", "--task", "two_moons", "--num-samples", "1")]
     [InlineData("not found", "sample", "--model", "/nonexistent/m.sbis", "--observations", "/nonexistent/o.csv")]
     [InlineData("--simulations must be positive", "demo", "--simulations", "0")]
     [InlineData("--budget must be at least 100", "bench", "--budget", "5")]
