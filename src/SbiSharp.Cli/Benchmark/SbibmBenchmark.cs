@@ -15,7 +15,11 @@ namespace SbiSharp.Cli.Benchmark;
 
 /// <summary>Settings of one benchmark run.</summary>
 internal sealed record BenchSettings(IReadOnlyList<string> Tasks, int Budget, string Out, long Seed, TrainingOptions Training, SamplingOptions Sampling,
-    string? DataRoot, int Draws, IReadOnlyList<int> Observations, C2stOptions C2st, bool ReportOnly = false);
+    string? DataRoot, int Draws, IReadOnlyList<int> Observations, C2stOptions C2st, bool ReportOnly = false)
+{
+    /// <summary>Network and schedule of the trained models (from --width, --blocks and --method).</summary>
+    public DiffusionEstimatorOptions Estimator { get; init; } = DiffusionEstimatorOptions.Default;
+}
 
 /// <summary>
 /// The sbibm accuracy benchmark: per task one amortized model trained offline on exactly `budget` simulations, 10,000 draws
@@ -56,7 +60,7 @@ internal static class SbibmBenchmark
                 InMemoryDataset.Simulate(task.Joint(), s.Budget, generator, 10_000, new ActionProgress<long>(n => update(n, null))));
             var simulationSeconds = clock.Elapsed.TotalSeconds;
             estimator = new DiffusionPosteriorEstimator(task.ParameterDimension, task.ObservationDimension,
-                DiffusionEstimatorOptions.Default with { InitializationSeed = s.Seed }, task.ParameterNames);
+                s.Estimator with { InitializationSeed = s.Seed }, task.ParameterNames);
             var result = ConsoleProgress.Train($"{name}: training", estimator, simulations, s.Training with { Seed = s.Seed });
             estimator.Save(modelPath);
             File.WriteAllText(trainingPath, JsonSerializer.Serialize(new
@@ -143,7 +147,7 @@ internal static class SbibmBenchmark
             ["budget"] = s.Budget,
             ["seed"] = s.Seed,
             ["draws"] = s.Draws,
-            ["options"] = JsonNode.Parse(JsonSerializer.Serialize(new { training = s.Training, estimator = DiffusionEstimatorOptions.Default, sampler = s.Sampling.Sampler.Name, chunk_size = s.Sampling.ChunkSize })),
+            ["options"] = JsonNode.Parse(JsonSerializer.Serialize(new { training = s.Training, estimator = s.Estimator, sampler = s.Sampling.Sampler.Name, chunk_size = s.Sampling.ChunkSize })),
             ["tasks"] = tasks,
         };
         File.WriteAllText(Path.Combine(s.Out, "results.json"), results.ToJsonString(Json));

@@ -97,6 +97,7 @@ public class CliTests
     [InlineData("unknown sampler", "demo", "--sampler", "rk99")]
     [InlineData("Unknown task", "train", "--task", "nope")]
     [InlineData("--theta and --x", "train", "--theta", "a.csv")]
+    [InlineData("Unknown method", "bench", "--method", "nope")]
     [InlineData("--num-samples must be at least 2", "diagnose", "--model", "m.sbis", "--task", "two_moons", "--num-samples", "1")]
     [InlineData("not found", "sample", "--model", "/nonexistent/m.sbis", "--observations", "/nonexistent/o.csv")]
     [InlineData("--simulations must be positive", "demo", "--simulations", "0")]
