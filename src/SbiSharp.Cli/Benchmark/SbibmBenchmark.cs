@@ -57,7 +57,7 @@ internal static class SbibmBenchmark
             using var generator = new Generator((ulong)s.Seed);
             var clock = Stopwatch.StartNew();
             using var simulations = ConsoleProgress.Run($"{name}: simulating", s.Budget, update =>
-                InMemoryDataset.Simulate(task.Joint(), s.Budget, generator, 10_000, new ActionProgress<long>(n => update(n, null))));
+                InMemoryDataset.Simulate(task.Joint(), s.Budget, generator, 10_000, new SynchronousProgress<long>(n => update(n, null))));
             var simulationSeconds = clock.Elapsed.TotalSeconds;
             estimator = new DiffusionPosteriorEstimator(task.ParameterDimension, task.ObservationDimension,
                 s.Estimator with { InitializationSeed = s.Seed }, task.ParameterNames);

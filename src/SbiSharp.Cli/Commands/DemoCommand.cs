@@ -64,7 +64,7 @@ internal static class DemoCommand
         AnsiConsole.MarkupLine($"[bold]SbiSharp demo[/]: inverse kinematics, {s.Simulations:N0} simulations, sampler {s.Sampling.Sampler.Name}, output [blue]{Markup.Escape(Path.GetFullPath(s.Out))}[/]");
 
         using var data = ConsoleProgress.Run("Simulating", s.Simulations, update =>
-            InMemoryDataset.Simulate(joint, s.Simulations, generator, chunk: 1_000, progress: new ActionProgress<long>(n => update(n, null))));
+            InMemoryDataset.Simulate(joint, s.Simulations, generator, chunk: 1_000, progress: new SynchronousProgress<long>(n => update(n, null))));
 
         using var estimator = new DiffusionPosteriorEstimator(task.ParameterDimension, task.ObservationDimension,
             DiffusionEstimatorOptions.Default with { Network = s.Network, InitializationSeed = s.Training.Seed }, task.ParameterNames);
@@ -74,14 +74,14 @@ internal static class DemoCommand
         var observed = InverseKinematicsTask.TutorialObservation.ToArray();
         var clock = Stopwatch.StartNew();
         using var samples = ConsoleProgress.Run("Sampling", 1.0, update =>
-            estimator.Sample(observed, s.Draws, s.Sampling, new ActionProgress<double>(f => update(f, null))));
+            estimator.Sample(observed, s.Draws, s.Sampling, new SynchronousProgress<double>(f => update(f, null))));
         var samplingSeconds = clock.Elapsed.TotalSeconds;
         CsvTable.FromTensor(samples, task.ParameterNames).Write(Path.Combine(s.Out, "samples.csv"));
 
         using var heldOut = joint.Sample(s.CalibrationSets, generator);
         clock.Restart();
         using var calibrationSamples = ConsoleProgress.Run("Calibration", 1.0, update =>
-            estimator.Sample(heldOut.X, s.CalibrationDraws, s.Sampling with { Seed = s.Training.Seed + 1 }, new ActionProgress<double>(f => update(f, null))));
+            estimator.Sample(heldOut.X, s.CalibrationDraws, s.Sampling with { Seed = s.Training.Seed + 1 }, new SynchronousProgress<double>(f => update(f, null))));
         var calibrationSeconds = clock.Elapsed.TotalSeconds;
         var levels = Enumerable.Range(1, 19).Select(i => i / 20.0).ToArray();
         var coverage = Coverage.CentralIntervals(calibrationSamples, heldOut.Theta, levels);

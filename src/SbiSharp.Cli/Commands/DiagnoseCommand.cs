@@ -72,7 +72,7 @@ internal static class DiagnoseCommand
             using var xOwner = x;
             using var priorStdOwner = priorStd;
             var options = sampling.Read(result, result.GetValue(seed) + 1);
-            using var samples = ConsoleProgress.Run("Sampling", 1.0, update => estimator.Sample(x, n, options, new ActionProgress<double>(f => update(f, null))));
+            using var samples = ConsoleProgress.Run("Sampling", 1.0, update => estimator.Sample(x, n, options, new SynchronousProgress<double>(f => update(f, null))));
             var report = CalibrationReport.Compute(samples, theta, priorStd, new SbcOptions { Seed = result.GetValue(seed) }, result.GetValue(seed));
             var folder = result.GetValue(output)!;
             Directory.CreateDirectory(folder);

@@ -32,7 +32,7 @@ internal static class SampleCommand
             if (table.Rows.Count == 0) throw new ArgumentException("--observations holds no rows.");
             using var x = table.ToTensor();
             var options = sampling.Read(result, result.GetValue(seed));
-            using var samples = ConsoleProgress.Run("Sampling", 1.0, update => estimator.Sample(x, n, options, new ActionProgress<double>(f => update(f, null))));
+            using var samples = ConsoleProgress.Run("Sampling", 1.0, update => estimator.Sample(x, n, options, new SynchronousProgress<double>(f => update(f, null))));
             var header = new List<string>();
             if (table.Rows.Count > 1) header.Add("observation");
             header.AddRange(estimator.ParameterNames);

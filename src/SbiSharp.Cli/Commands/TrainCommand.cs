@@ -49,7 +49,7 @@ internal static class TrainCommand
                 if (n <= 0) throw new ArgumentException($"--simulations must be positive; got {n}.");
                 data = result.GetValue(online)
                     ? new OnlineDataset(joint)
-                    : ConsoleProgress.Run("Simulating", n, update => InMemoryDataset.Simulate(joint, n, generator, 1_000, new ActionProgress<long>(v => update(v, null))));
+                    : ConsoleProgress.Run("Simulating", n, update => InMemoryDataset.Simulate(joint, n, generator, 1_000, new SynchronousProgress<long>(v => update(v, null))));
             }
             else
             {

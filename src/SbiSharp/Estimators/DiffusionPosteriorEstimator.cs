@@ -192,7 +192,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             var rows = tensor(rowIndex, dtype: ScalarType.Int64, device: _device);
             var condition = standardizedX.index_select(0, rows);
             var chunkIndex = done;
-            var stepProgress = progress is null ? null : new SyncProgress<int>(k => progress.Report((chunkIndex + (double)k / sampler.Steps) / chunkCount));
+            var stepProgress = progress is null ? null : new SynchronousProgress<int>(k => progress.Report((chunkIndex + (double)k / sampler.Steps) / chunkCount));
             var standardized = sampler.Sample(Denoiser, condition, generator, progress: stepProgress);
             parts.Add(ThetaStandardizer.Inverse(standardized).cpu().MoveToOuterDisposeScope());
             done++;
