@@ -107,6 +107,22 @@ internal static class SbibmBenchmark
         }
     }
 
+    /// <summary>Pairs plot of observation 1's draws over the reference with the true parameters marked (written once, also by --report).</summary>
+    private static void WritePairsPlot(string name, string dir, BenchSettings s)
+    {
+        var samplesPath = Path.Combine(dir, "samples_1.csv");
+        var plotPath = Path.Combine(dir, "pairs_1.png");
+        if (!File.Exists(samplesPath) || File.Exists(plotPath)) return;
+        var task = BuiltInTasks.Create(name, s.DataRoot);
+        var data = new SbibmData(name, task.ParameterDimension, task.ObservationDimension, s.DataRoot);
+        var samples = CsvTable.Read(samplesPath);
+        using var reference = data.ReferenceSamples(1);
+        var referenceRows = CsvTable.FromTensor(reference, samples.Header).Rows;
+        IReadOnlyList<IReadOnlyList<double>> Columns(IReadOnlyList<double[]> rows) =>
+            Enumerable.Range(0, task.ParameterDimension).Select(p => (IReadOnlyList<double>)rows.Select(r => r[p]).ToArray()).ToArray();
+        Plotting.PairsPlot.Save(plotPath, task.ParameterNames, Columns(samples.Rows), Columns(referenceRows), data.TrueParameters(1));
+    }
+
     private static void WriteResults(BenchSettings s)
     {
         var tasks = new JsonObject();
@@ -114,13 +130,15 @@ internal static class SbibmBenchmark
         md.AppendLine($"C2ST (mean ± sd over observations; 0.5 is perfect) at {s.Budget:N0} simulations, {s.Sampling.Sampler.Name}, seed {s.Seed}, " +
                       $"{DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores.");
         md.AppendLine();
-        md.AppendLine("| task | SbiSharp | sbibm NPE | BayesFlow (≈3·10⁷ sims) | training s | s per 10k draws |");
-        md.AppendLine("|---|---|---|---|---|---|");
+        md.AppendLine("| task | SbiSharp | sbibm NPE | BayesFlow (≈3·10⁷ sims) | training s | s per 10k draws | C2ST s |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
+        var taskMeans = new List<(double Ours, double? Npe)>();
         foreach (var name in s.Tasks)
         {
             var dir = Path.Combine(s.Out, name);
             var scores = new List<double>();
             var sampling = new List<double>();
+            var c2stSeconds = new List<double>();
             var perObservation = new JsonArray();
             foreach (var file in Directory.Exists(dir) ? Directory.GetFiles(dir, "c2st_*.json").Order() : Enumerable.Empty<string>())
             {
@@ -128,17 +146,30 @@ internal static class SbibmBenchmark
                 perObservation.Add(node);
                 scores.Add(node["c2st"]!.GetValue<double>());
                 sampling.Add(node["sampling_seconds"]!.GetValue<double>() * 10_000.0 / node["draws"]!.GetValue<int>());
+                c2stSeconds.Add(node["c2st_seconds"]?.GetValue<double>() ?? double.NaN);
             }
+            WritePairsPlot(name, dir, s);
             var trainingFile = Path.Combine(dir, "training.json");
             var training = File.Exists(trainingFile) ? JsonNode.Parse(File.ReadAllText(trainingFile)) : null;
             tasks[name] = new JsonObject { ["training"] = training, ["observations"] = perObservation };
-            if (scores.Count == 0) continue;
+            if (scores.Count == 0)
+            {
+                md.AppendLine($"| {name} | not run | | | | | |");
+                continue;
+            }
             var mean = scores.Average();
             var sd = scores.Count > 1 ? Math.Sqrt(scores.Sum(v => (v - mean) * (v - mean)) / (scores.Count - 1)) : 0;
             var npe = PublishedResults.NpeAt(name, s.Budget);
             var bayesFlow = PublishedResults.BayesFlow.TryGetValue(name, out var b) ? b.ToString("F3", CultureInfo.InvariantCulture) : "–";
             md.AppendLine(FormattableString.Invariant(
-                $"| {name} | {mean:F3} ± {sd:F3} (n = {scores.Count}) | {(npe is { } n ? n.ToString("F3", CultureInfo.InvariantCulture) : "–")} | {bayesFlow} | {training?["training_seconds"]?.GetValue<double>():F0} | {sampling.Average():F1} |"));
+                $"| {name} | {mean:F3} ± {sd:F3} (n = {scores.Count}) | {(npe is { } n ? n.ToString("F3", CultureInfo.InvariantCulture) : "–")} | {bayesFlow} | {training?["training_seconds"]?.GetValue<double>():F0} | {sampling.Average():F1} | {c2stSeconds.Average():F0} |"));
+            taskMeans.Add((mean, npe));
+        }
+        if (taskMeans.Count > 1)
+        {
+            var withNpe = taskMeans.Where(m => m.Npe is not null).ToArray();
+            md.AppendLine(FormattableString.Invariant(
+                $"| mean over {taskMeans.Count} tasks | {taskMeans.Average(m => m.Ours):F3} | {(withNpe.Length == taskMeans.Count ? withNpe.Average(m => m.Npe!.Value).ToString("F3", CultureInfo.InvariantCulture) : "–")} | | | | |"));
         }
         var results = new JsonObject
         {
