@@ -74,11 +74,13 @@ public abstract class DiffusionSampler
             if (initial.shape[0] != rows) throw new ArgumentException($"`initial` must have {rows} rows like `x`; got {initial.shape[0]}.", nameof(initial));
             current = initial.clone();
         }
+        using var history = new SamplerHistory(Steps);
         for (int k = 0; k < Steps; k++)
         {
-            double t = TimeAt(k), next = TimeAt(k + 1);
+            double t = TimeAt(denoiser.Schedule, k), next = TimeAt(denoiser.Schedule, k + 1);
+            history.StepIndex = k;
             using var scope = NewDisposeScope();
-            var updated = Step(denoiser, current, t, next, x, generator).MoveToOuterDisposeScope();
+            var updated = Step(denoiser, current, t, next, x, generator, history).MoveToOuterDisposeScope();
             current.Dispose();
             current = updated;
             progress?.Report(k + 1);
@@ -86,11 +88,21 @@ public abstract class DiffusionSampler
         return current;
     }
 
-    /// <summary>The k-th grid time, k = 0..Steps.</summary>
+    /// <summary>The k-th grid time, k = 0..Steps, uniform in t (for the EDM schedule, the Karras ρ-grid).</summary>
     public double TimeAt(int k) => StartTime + (StopTime - StartTime) * k / Steps;
 
+    /// <summary>The k-th grid time under <paramref name="schedule"/>; samplers with their own grid override this.</summary>
+    protected virtual double TimeAt(Noise.INoiseSchedule schedule, int k) => TimeAt(k);
+
     /// <summary>Advances θ_t from time <paramref name="t"/> to <paramref name="s"/> &lt; t.</summary>
-    protected abstract Tensor Step(IDenoiser denoiser, Tensor thetaT, double t, double s, Tensor x, Generator? generator);
+    /// <param name="denoiser">The denoiser.</param>
+    /// <param name="thetaT">Current state θ_t, (B, Dθ); not disposed.</param>
+    /// <param name="t">Current time.</param>
+    /// <param name="s">Next time, below <paramref name="t"/>.</param>
+    /// <param name="x">Condition, (B, Dx).</param>
+    /// <param name="generator">Randomness of stochastic steps.</param>
+    /// <param name="history">This run's step index and what multistep solvers carry between steps.</param>
+    protected abstract Tensor Step(IDenoiser denoiser, Tensor thetaT, double t, double s, Tensor x, Generator? generator, SamplerHistory history);
 
     /// <summary>The reverse-time drift f θ − c·g²·score at time t; c = ½ gives the probability-flow ODE, c = 1 the reverse SDE.</summary>
     /// <returns>The drift and g² at t.</returns>

@@ -20,7 +20,7 @@ public sealed class EulerMaruyamaSampler : DiffusionSampler
     public override string Name => $"euler-maruyama-{Steps}";
 
     /// <inheritdoc />
-    protected override Tensor Step(IDenoiser denoiser, Tensor thetaT, double t, double s, Tensor x, Generator? generator)
+    protected override Tensor Step(IDenoiser denoiser, Tensor thetaT, double t, double s, Tensor x, Generator? generator, SamplerHistory history)
     {
         var h = s - t;
         var (drift, g2) = Drift(denoiser, thetaT, t, x, scoreFactor: 1.0);

@@ -20,7 +20,7 @@ public sealed class HeunSampler : DiffusionSampler
     public override string Name => $"heun-{Steps}";
 
     /// <inheritdoc />
-    protected override Tensor Step(IDenoiser denoiser, Tensor thetaT, double t, double s, Tensor x, Generator? generator)
+    protected override Tensor Step(IDenoiser denoiser, Tensor thetaT, double t, double s, Tensor x, Generator? generator, SamplerHistory history)
     {
         var h = s - t;
         var (d1, _) = Drift(denoiser, thetaT, t, x, scoreFactor: 0.5);

@@ -8,12 +8,13 @@ namespace SbiSharp.Tests.Sampling;
 /// <summary>Every sampler, driven by the exact Gaussian denoiser, must reproduce the exact posterior without any training.</summary>
 public class SamplerContractTests
 {
-    public static TheoryData<string> Samplers => new() { "euler-maruyama", "heun" };
+    public static TheoryData<string> Samplers => new() { "euler-maruyama", "heun", "dpm-solver++" };
 
     internal static DiffusionSampler Create(string name, double stopTime = 0) => name switch
     {
         "euler-maruyama" => new EulerMaruyamaSampler(500, stopTime: stopTime),
         "heun" => new HeunSampler(40, stopTime: stopTime),
+        "dpm-solver++" => new DpmSolverPlusPlusSampler(30, stopTime: stopTime),
         _ => throw new ArgumentException(name),
     };
 
