@@ -35,10 +35,7 @@ internal static class DiagnoseCommand
             if (n < 2) throw new ArgumentException($"--num-samples must be at least 2; got {n}.");
             var taskName = result.GetValue(task);
             var (thetaPath, xPath) = (result.GetValue(thetaFile), result.GetValue(xFile));
-            if ((taskName is null) == (thetaPath is null && xPath is null))
-                throw new ArgumentException("Give either --task NAME or both --theta FILE and --x FILE.");
-            if (taskName is null && (thetaPath is null || xPath is null))
-                throw new ArgumentException("--theta and --x must be given together.");
+            TaskOrFiles.Validate(taskName, thetaPath, xPath);
             using var estimator = DiffusionPosteriorEstimator.Load(result.GetValue(model)!);
             using var generator = new Generator((ulong)result.GetValue(seed));
             Tensor theta, x;

@@ -33,10 +33,7 @@ internal static class TrainCommand
             var network = training.ReadNetwork(result);
             var taskName = result.GetValue(task);
             var (thetaPath, xPath) = (result.GetValue(thetaFile), result.GetValue(xFile));
-            if ((taskName is null) == (thetaPath is null && xPath is null))
-                throw new ArgumentException("Give either --task NAME or both --theta FILE and --x FILE.");
-            if (taskName is null && (thetaPath is null || xPath is null))
-                throw new ArgumentException("--theta and --x must be given together.");
+            TaskOrFiles.Validate(taskName, thetaPath, xPath);
             using var generator = new Generator((ulong)options.Seed);
             ISimulationDataset data;
             IReadOnlyList<string> names;
