@@ -97,12 +97,15 @@ public static class SimulationBasedCalibration
         double smallest = 1;
         for (int i = 0; i < cutoffs.Length; i++)
         {
-            var below = binomials[i].CumulativeDistribution(counts[i]);
-            var above = counts[i] == 0 ? 1 : 1 - binomials[i].CumulativeDistribution(counts[i] - 1);
+            var below = Cdf(binomials[i], counts[i]);
+            var above = 1 - Cdf(binomials[i], counts[i] - 1);
             smallest = Math.Min(smallest, Math.Min(below, above));
         }
         return Math.Max(2 * smallest, double.Epsilon);
     }
+
+    /// <summary>P(K ≤ k) with the ends exact (MathNet returns NaN at k = N, where the regularized beta has a zero argument).</summary>
+    private static double Cdf(Binomial binomial, int k) => k < 0 ? 0 : k >= binomial.N ? 1 : binomial.CumulativeDistribution(k);
 
     /// <summary>Smallest k with F(k) ≥ q.</summary>
     private static int Quantile(Binomial binomial, double q)
@@ -111,7 +114,7 @@ public static class SimulationBasedCalibration
         while (lo < hi)
         {
             int mid = (lo + hi) / 2;
-            if (binomial.CumulativeDistribution(mid) >= q) hi = mid;
+            if (Cdf(binomial, mid) >= q) hi = mid;
             else lo = mid + 1;
         }
         return lo;
