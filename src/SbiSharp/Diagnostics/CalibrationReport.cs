@@ -16,9 +16,14 @@ public sealed record CalibrationReport(RecoveryResult Recovery, SbcResult Sbc, C
     /// <param name="sbc">SBC settings; null uses the defaults.</param>
     /// <param name="seed">Seed of TARP's reference points.</param>
     /// <exception cref="ArgumentException">Shapes disagree or values are not finite.</exception>
-    public static CalibrationReport Compute(Tensor samples, Tensor truths, Tensor? priorStd = null, SbcOptions? sbc = null, long seed = 1) =>
-        new(Diagnostics.Recovery.Compute(samples, truths, priorStd),
-            SimulationBasedCalibration.Compute(samples, truths, sbc),
+    public static CalibrationReport Compute(Tensor samples, Tensor truths, Tensor? priorStd = null, SbcOptions? sbc = null, long seed = 1)
+    {
+        var options = (sbc ?? SbcOptions.Default).Validate();
+        // Checked and copied once for recovery and SBC, which both walk the draws per test set and parameter.
+        var draws = PosteriorDraws.From(samples, truths, minimumSets: 2, minimumDraws: 2);
+        return new(Diagnostics.Recovery.Compute(draws, priorStd),
+            SimulationBasedCalibration.Compute(draws, options),
             Diagnostics.CalibrationError.Compute(samples, truths),
             Diagnostics.Tarp.Compute(samples, truths, seed));
+    }
 }

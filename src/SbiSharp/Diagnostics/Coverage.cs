@@ -17,15 +17,10 @@ public static class Coverage
     /// <exception cref="ArgumentException">Shapes disagree, a level is outside (0, 1), or values are not finite.</exception>
     public static CoverageResult CentralIntervals(Tensor samples, Tensor truths, IReadOnlyList<double> levels)
     {
-        ArgumentNullException.ThrowIfNull(samples);
-        ArgumentNullException.ThrowIfNull(truths);
         ArgumentNullException.ThrowIfNull(levels);
-        if (samples.dim() != 3) throw new ArgumentException($"`samples` must have shape (N, n, D); got {Check.Shape(samples)}.", nameof(samples));
-        if (truths.dim() != 2 || truths.shape[0] != samples.shape[0] || truths.shape[1] != samples.shape[2])
-            throw new ArgumentException($"`truths` must have shape ({samples.shape[0]}, {samples.shape[2]}) to match `samples`; got {Check.Shape(truths)}.", nameof(truths));
+        PosteriorDraws.Validate(samples, truths);
         foreach (var q in levels)
             if (!(q > 0 && q < 1)) throw new ArgumentException($"Each level must lie in (0, 1); got {q}.", nameof(levels));
-        Check.Finite(samples, nameof(samples));
         using var scope = NewDisposeScope();
         int n = (int)samples.shape[0], draws = (int)samples.shape[1], d = (int)samples.shape[2];
         var sorted = Tensors.ToDoubles(samples.to(ScalarType.Float64).sort(1).Values.permute(0, 2, 1).contiguous());

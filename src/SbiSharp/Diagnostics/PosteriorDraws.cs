@@ -39,6 +39,15 @@ internal sealed class PosteriorDraws
     /// <summary>Checks shapes and values and copies them.</summary>
     public static PosteriorDraws From(Tensor samples, Tensor truths, int minimumSets = 1, int minimumDraws = 1)
     {
+        Validate(samples, truths, minimumSets, minimumDraws);
+        using var scope = NewDisposeScope();
+        var values = Tensors.ToDoubles(samples.to(ScalarType.Float64).permute(0, 2, 1).contiguous());
+        return new PosteriorDraws((int)samples.shape[0], (int)samples.shape[1], (int)samples.shape[2], values, Tensors.ToDoubles(truths.to(ScalarType.Float64)));
+    }
+
+    /// <summary>Checks that samples are (N, n, D) and truths (N, D), with enough sets and draws and finite values, without copying.</summary>
+    public static void Validate(Tensor samples, Tensor truths, int minimumSets = 1, int minimumDraws = 1)
+    {
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(truths);
         if (samples.dim() != 3) throw new ArgumentException($"`samples` must have shape (N, n, D); got {Check.Shape(samples)}.", nameof(samples));
@@ -50,8 +59,5 @@ internal sealed class PosteriorDraws
             throw new ArgumentException($"`samples` needs at least {minimumDraws} draws per test set (n); got {samples.shape[1]}.", nameof(samples));
         Check.Finite(samples, nameof(samples));
         Check.Finite(truths, nameof(truths));
-        using var scope = NewDisposeScope();
-        var values = Tensors.ToDoubles(samples.to(ScalarType.Float64).permute(0, 2, 1).contiguous());
-        return new PosteriorDraws((int)samples.shape[0], (int)samples.shape[1], (int)samples.shape[2], values, Tensors.ToDoubles(truths.to(ScalarType.Float64)));
     }
 }

@@ -21,12 +21,24 @@ public static class Recovery
     public static RecoveryResult Compute(Tensor samples, Tensor truths, Tensor? priorStd = null)
     {
         var draws = PosteriorDraws.From(samples, truths, minimumSets: priorStd is null ? 2 : 1, minimumDraws: 2);
+        return Compute(draws, priorStd);
+    }
+
+    /// <summary>The statistics from draws already checked and copied (shared with <see cref="CalibrationReport"/>).</summary>
+    internal static RecoveryResult Compute(PosteriorDraws draws, Tensor? priorStd)
+    {
         int n = draws.Sets, d = draws.Dimension;
         double[] prior;
         if (priorStd is null)
         {
-            using var scope = NewDisposeScope();
-            prior = Tensors.ToDoubles(truths.to(ScalarType.Float64).std(0));
+            // Unbiased sd of the truths, which are prior draws.
+            prior = new double[d];
+            for (int p = 0; p < d; p++)
+            {
+                var column = Enumerable.Range(0, n).Select(j => draws.Truth(j, p)).ToArray();
+                var average = column.Average();
+                prior[p] = Math.Sqrt(column.Sum(v => (v - average) * (v - average)) / (n - 1));
+            }
         }
         else
         {

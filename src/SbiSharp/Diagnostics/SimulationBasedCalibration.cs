@@ -22,7 +22,12 @@ public static class SimulationBasedCalibration
     public static SbcResult Compute(Tensor samples, Tensor truths, SbcOptions? options = null)
     {
         var o = (options ?? SbcOptions.Default).Validate();
-        var draws = PosteriorDraws.From(samples, truths, minimumSets: 2);
+        return Compute(PosteriorDraws.From(samples, truths, minimumSets: 2), o);
+    }
+
+    /// <summary>The calibration from draws already checked and copied (shared with <see cref="CalibrationReport"/>).</summary>
+    internal static SbcResult Compute(PosteriorDraws draws, SbcOptions o)
+    {
         int sets = draws.Sets, n = draws.Draws, d = draws.Dimension;
         var ranks = new int[sets][];
         for (int j = 0; j < sets; j++)

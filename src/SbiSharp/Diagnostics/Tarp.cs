@@ -25,7 +25,7 @@ public static class Tarp
     public static TarpResult Compute(Tensor samples, Tensor truths, long seed = 1, int bins = DefaultBins)
     {
         if (bins < 2) throw new ArgumentOutOfRangeException(nameof(bins), bins, $"`bins` must be at least 2; got {bins}.");
-        PosteriorDraws.From(samples, truths, minimumSets: 2);
+        PosteriorDraws.Validate(samples, truths, minimumSets: 2);
         using var scope = NewDisposeScope();
         var theta = truths.to(ScalarType.Float64);
         var draws = samples.to(ScalarType.Float64);
