@@ -28,4 +28,17 @@ public class TarpTests
         Assert.True(r.MaxDeviation > 0.1, $"max deviation {r.MaxDeviation}");
         Assert.Equal(sign, Math.Sign(r.AreaToCurve));
     }
+
+    [Fact]
+    public void Compute_BadInput_NamesTheParameter()
+    {
+        using var samples = TorchSharp.torch.zeros(4, 10, 2);
+        using var truths = TorchSharp.torch.zeros(4, 2);
+        Assert.Equal("bins", Assert.Throws<ArgumentOutOfRangeException>(() => Tarp.Compute(samples, truths, bins: 1)).ParamName);
+        using var wrong = TorchSharp.torch.zeros(4, 3);
+        Assert.Equal("truths", Assert.Throws<ArgumentException>(() => Tarp.Compute(samples, wrong)).ParamName);
+        using var nan = TorchSharp.torch.full(new long[] { 4, 10, 2 }, float.NaN);
+        Assert.Contains("samples", Assert.ThrowsAny<ArgumentException>(() => Tarp.Compute(nan, truths)).Message);
+        Assert.Equal("resolution", Assert.Throws<ArgumentOutOfRangeException>(() => CalibrationError.Compute(samples, truths, resolution: 1)).ParamName);
+    }
 }
