@@ -8,16 +8,30 @@ namespace SbiSharp.Bench;
 ///   c2st-check [DIR [NAME ...]]                                  our C2ST on Gaussian pairs (compare: bench/c2st/sklearn_c2st.py DIR NAME ...)
 ///   ik-reference [--out DIR] [--samples CSV] [--model FILE | --no-model] [--draws N] [--tolerance E]
 ///                                      demo posterior vs a rejection reference, and the demo model under three samplers
+///   frontier [MODELS_DIR [OUT_DIR [TASKS [OBSERVATIONS]]]]      C2ST vs NFE and time for every sampler on trained sbibm models
+///   design-report [DIR]                                         the design-space table from bench/design-space.sh runs
+///   design-grid [OUT_DIR [edm|cosine]]                          every prediction × loss × weighting on 2-D Gaussian-linear
 /// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check"))
+        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid"))
         {
-            Console.Error.WriteLine("error: first argument must be 'speed', 'ik-reference' or 'c2st-check'");
+            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid");
             return 2;
         }
+        if (args[0] == "frontier")
+        {
+            // frontier MODELS_DIR OUT_DIR [tasks,comma,separated] [observations,comma,separated]
+            var tasks = args.Length > 3 ? args[3].Split(',') : new[] { "two_moons", "gaussian_mixture", "slcp" };
+            var obs = args.Length > 4 ? args[4].Split(',').Select(int.Parse).ToArray() : new[] { 1 };
+            return SamplerFrontier.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "sbibm-1e4"), args.Length > 2 ? args[2] : Path.Combine("bench", "results", "frontier"), tasks, obs, 10_000);
+        }
+        if (args[0] == "design-grid")
+            return DesignGrid.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "design-grid"), args.Length > 2 ? args[2] : "edm");
+        if (args[0] == "design-report")
+            return DesignReport.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "design-1e4"));
         if (args[0] == "c2st-check")
             return C2stCheck.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "out", "c2st"), args.Length > 2 ? args[2..] : null);
         string outDir = Path.Combine("bench", "out");

@@ -14,12 +14,15 @@ internal sealed class SamplingCliOptions
 
     public Option<int?> Steps { get; } = new("--steps") { Description = $"Sampler steps (default per sampler: {SamplerNames.DefaultSteps})" };
 
+    public Option<double?> RelativeTolerance { get; } = new("--rtol") { Description = $"Relative tolerance of the adaptive samplers (default {SamplerNames.DefaultTolerances})" };
+
     public Option<int> ChunkSize { get; } = new("--chunk-size") { Description = "Most rows integrated at once (bounds memory)", DefaultValueFactory = _ => SamplingOptions.Default.ChunkSize };
 
     public void AddTo(Command command)
     {
         command.Options.Add(Sampler);
         command.Options.Add(Steps);
+        command.Options.Add(RelativeTolerance);
         command.Options.Add(ChunkSize);
     }
 
@@ -29,7 +32,7 @@ internal sealed class SamplingCliOptions
         if (steps is <= 0) throw new ArgumentException($"--steps must be positive; got {steps}.");
         return new SamplingOptions
         {
-            Sampler = SamplerNames.Create(result.GetValue(Sampler)!, steps),
+            Sampler = SamplerNames.Create(result.GetValue(Sampler)!, steps, result.GetValue(RelativeTolerance)),
             Seed = seed,
             ChunkSize = result.GetValue(ChunkSize),
         }.Validate();

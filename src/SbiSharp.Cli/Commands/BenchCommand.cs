@@ -1,4 +1,3 @@
-using SbiSharp.Noise;
 using SbiSharp.Estimators;
 using System.CommandLine;
 using SbiSharp.Cli.Benchmark;
@@ -9,13 +8,6 @@ namespace SbiSharp.Cli.Commands;
 /// <summary>`sbisharp bench`: the sbibm accuracy benchmark (C2ST against reference posteriors).</summary>
 internal static class BenchCommand
 {
-    /// <summary>Estimators the benchmark can train, by CLI name: the EDM diffusion model in variance-preserving (default) or variance-exploding form.</summary>
-    public static readonly IReadOnlyDictionary<string, VarianceForm> Methods = new Dictionary<string, VarianceForm>
-    {
-        ["edm-vp"] = VarianceForm.Preserving,
-        ["edm-ve"] = VarianceForm.Exploding,
-    };
-
     public static Command Create(Option<bool> verbose)
     {
         var task = new Option<string>("--task") { Description = $"Task or 'all': {string.Join(" | ", BuiltInTasks.Sbibm)}", DefaultValueFactory = _ => "all" };
@@ -25,7 +17,7 @@ internal static class BenchCommand
         var draws = new Option<int>("--num-samples") { Description = "Posterior draws per observation", DefaultValueFactory = _ => 10_000 };
         var observations = new Option<int[]>("--observations") { Description = "Observation numbers (1..10)", DefaultValueFactory = _ => Enumerable.Range(1, SbibmData.Observations).ToArray(), AllowMultipleArgumentsPerToken = true };
         var c2stEpochs = new Option<int>("--c2st-max-epochs") { Description = "Epoch cap of the C2ST classifier (sbibm: 10000)", DefaultValueFactory = _ => SbiSharp.Diagnostics.C2stOptions.Default.MaxEpochs };
-        var method = new Option<string>("--method") { Description = $"Estimator: {string.Join(" | ", Methods.Keys)}", DefaultValueFactory = _ => Methods.Keys.First() };
+        var method = DesignOption.Create();
         var reportOnly = new Option<bool>("--report") { Description = "Only write results.json/results.md from what is already in --out" };
         var training = new TrainingCliOptions();
         var sampling = new SamplingCliOptions();
@@ -47,14 +39,7 @@ internal static class BenchCommand
             var count = result.GetValue(draws);
             if (count < 10) throw new ArgumentException($"--num-samples must be at least 10; got {count}.");
             var options = training.Read(result);
-            var methodName = result.GetValue(method)!;
-            if (!Methods.TryGetValue(methodName, out var form))
-                throw new ArgumentException($"Unknown method '{methodName}' (--method); valid: {string.Join(", ", Methods.Keys)}.");
-            var estimator = DiffusionEstimatorOptions.Default with
-            {
-                Network = training.ReadNetwork(result),
-                Schedule = EdmScheduleOptions.Default with { Form = form },
-            };
+            var estimator = DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = training.ReadNetwork(result) });
             return SbibmBenchmark.Run(new BenchSettings(tasks, n, result.GetValue(output)!, options.Seed, options, sampling.Read(result, options.Seed),
                 result.GetValue(data), count, k, (SbiSharp.Diagnostics.C2stOptions.Default with { MaxEpochs = result.GetValue(c2stEpochs) }).Validate(), result.GetValue(reportOnly))
             { Estimator = estimator });

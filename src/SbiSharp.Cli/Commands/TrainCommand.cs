@@ -23,9 +23,10 @@ internal static class TrainCommand
         var online = new Option<bool>("--online") { Description = "With --task: fresh simulations for every batch instead of a fixed set" };
         var dropInvalid = new Option<bool>("--drop-invalid") { Description = "With --task: drop simulations with NaN/Inf instead of failing" };
         var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "model.sbis" };
+        var method = DesignOption.Create();
         var training = new TrainingCliOptions();
         var command = new Command("train", "Train a diffusion posterior estimator and save it to one file.");
-        foreach (var o in new Option[] { task, thetaFile, xFile, simulations, online, dropInvalid, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, thetaFile, xFile, simulations, online, dropInvalid, output, method }) command.Options.Add(o);
         training.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
         {
@@ -60,7 +61,7 @@ internal static class TrainCommand
                 data = new InMemoryDataset(thetaTensor, xTensor);
             }
             using var estimator = new DiffusionPosteriorEstimator(data.ParameterDimension, data.ObservationDimension,
-                DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed }, names);
+                DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed }), names);
             var trained = ConsoleProgress.Train("Training", estimator, data, options);
             (data as IDisposable)?.Dispose();
             var path = result.GetValue(output)!;

@@ -5,16 +5,19 @@ using static TorchSharp.torch;
 
 namespace SbiSharp.Denoising;
 
-/// <summary>A denoiser backed by a <see cref="ResidualMlp"/> with EDM preconditioning.</summary>
-/// <remarks>The network's time input is λ rescaled linearly from [λ_min, λ_max] to [−1, 1].</remarks>
+/// <summary>A denoiser backed by a <see cref="ResidualMlp"/>, whose output a <see cref="Denoising.Parameterization"/> turns into the denoised mean.</summary>
+/// <remarks>
+/// The network sees c_in·θ_t with c_in = 1/√(α² + σ²), which has unit variance for standardized data under every variance
+/// form (EDM's input scaling, Karras et al. 2022), and λ rescaled linearly from [λ_min, λ_max] to [−1, 1] as its time input.
+/// </remarks>
 public sealed class NetworkDenoiser : IDenoiser
 {
     /// <summary>Wraps <paramref name="network"/>; does not own it.</summary>
-    public NetworkDenoiser(ResidualMlp network, INoiseSchedule schedule, EdmPreconditioning preconditioning)
+    public NetworkDenoiser(ResidualMlp network, INoiseSchedule schedule, Parameterization parameterization)
     {
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
-        Preconditioning = preconditioning ?? throw new ArgumentNullException(nameof(preconditioning));
+        Parameterization = parameterization ?? throw new ArgumentNullException(nameof(parameterization));
     }
 
     /// <summary>The network.</summary>
@@ -24,7 +27,7 @@ public sealed class NetworkDenoiser : IDenoiser
     public INoiseSchedule Schedule { get; }
 
     /// <summary>Maps the network output to the denoised mean.</summary>
-    public EdmPreconditioning Preconditioning { get; }
+    public Parameterization Parameterization { get; }
 
     /// <inheritdoc />
     public int ParameterDimension => Network.ParameterDimension;
@@ -39,8 +42,9 @@ public sealed class NetworkDenoiser : IDenoiser
         Check.Matrix(thetaT, ParameterDimension, nameof(thetaT), "to match the model's parameter dimension");
         Check.Matrix(x, Network.ObservationDimension, nameof(x), "to match the model's observation dimension");
         using var scope = NewDisposeScope();
-        var (alpha, _) = Schedule.Scales(logSnr);
-        var raw = Network.forward(thetaT, TimeFeature(logSnr), x);
-        return Preconditioning.ToDenoised(raw, thetaT, logSnr, alpha).MoveToOuterDisposeScope();
+        var (alpha, sigma) = Schedule.Scales(logSnr);
+        var input = thetaT / (alpha.square() + sigma.square()).sqrt();
+        var raw = Network.forward(input, TimeFeature(logSnr), x);
+        return Parameterization.ToDenoised(raw, thetaT, logSnr, alpha, sigma).MoveToOuterDisposeScope();
     }
 }

@@ -1,9 +1,12 @@
+using SbiSharp.Denoising;
 using SbiSharp.Networks;
 using SbiSharp.Noise;
+using SbiSharp.Training;
 
 namespace SbiSharp.Estimators;
 
-/// <summary>What defines a diffusion posterior estimator: the network and the noise schedule (stored in the model file).</summary>
+/// <summary>What defines a diffusion posterior estimator: network, noise schedule, prediction target and training objective (all stored in the model file).</summary>
+/// <remarks>The defaults are the review's EDM-VP/F design: EDM schedule in variance-preserving form, F-prediction, noise-space loss with EDM weighting. <see cref="DiffusionDesigns"/> names the other tested combinations.</remarks>
 public sealed record DiffusionEstimatorOptions
 {
     /// <summary>Default options.</summary>
@@ -12,8 +15,20 @@ public sealed record DiffusionEstimatorOptions
     /// <summary>Network architecture.</summary>
     public NetworkOptions Network { get; init; } = NetworkOptions.Default;
 
-    /// <summary>EDM schedule parameters.</summary>
-    public EdmScheduleOptions Schedule { get; init; } = EdmScheduleOptions.Default;
+    /// <summary>Noise schedule (one of the library's schedules, so that it can be saved).</summary>
+    public INoiseSchedule Schedule { get; init; } = new EdmSchedule();
+
+    /// <summary>What the network predicts.</summary>
+    public Parameterization Prediction { get; init; } = new EdmParameterization();
+
+    /// <summary>Space of the squared error.</summary>
+    public LossSpace Loss { get; init; } = LossSpace.Noise;
+
+    /// <summary>Weighting of the loss over noise levels.</summary>
+    public LossWeighting Weighting { get; init; } = new EdmWeighting();
+
+    /// <summary>Mini-batch optimal-transport pairing of data and noise during training (flow matching); null: independent pairs.</summary>
+    public OptimalTransportOptions? Coupling { get; init; }
 
     /// <summary>Torch device, e.g. "cpu" or "cuda:0".</summary>
     public string Device { get; init; } = "cpu";
@@ -26,8 +41,11 @@ public sealed record DiffusionEstimatorOptions
     {
         ArgumentNullException.ThrowIfNull(Network, nameof(Network));
         ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
+        ArgumentNullException.ThrowIfNull(Prediction, nameof(Prediction));
+        ArgumentNullException.ThrowIfNull(Weighting, nameof(Weighting));
         Network.Validate();
-        Schedule.Validate();
+        if (!Enum.IsDefined(Loss)) throw new ArgumentOutOfRangeException(nameof(Loss), Loss, $"`Loss` must be one of {string.Join(", ", Enum.GetNames<LossSpace>())}; got {Loss}.");
+        Coupling?.Validate();
         if (string.IsNullOrWhiteSpace(Device)) throw new ArgumentException("`Device` must name a torch device such as \"cpu\"; got an empty string.", nameof(Device));
         return this;
     }

@@ -5,6 +5,7 @@ using SbiSharp.Denoising;
 using SbiSharp.Internal;
 using SbiSharp.Networks;
 using SbiSharp.Noise;
+using SbiSharp.Sampling;
 using SbiSharp.Simulators;
 using SbiSharp.Training;
 using TorchSharp;
@@ -15,8 +16,8 @@ namespace SbiSharp.Estimators;
 /// <summary>Amortized neural posterior estimation with a conditional diffusion model: train once on (θ, x) pairs, then sample p(θ | x) for any x.</summary>
 /// <remarks>
 /// θ and x are standardized with statistics of the training data (stored with the model, inverted when sampling).
-/// The denoiser is a <see cref="ResidualMlp"/> with EDM preconditioning under the EDM schedule in variance-preserving form;
-/// sampling uses the exponential moving average of the weights. See Arruda et al. 2025 (diffusion models for SBI) and
+/// The denoiser is a <see cref="ResidualMlp"/> whose schedule, prediction target and loss come from
+/// <see cref="DiffusionEstimatorOptions"/> (default: EDM schedule in variance-preserving form with F-prediction); sampling uses the exponential moving average of the weights. See Arruda et al. 2025 (diffusion models for SBI) and
 /// Karras et al. 2022 (arXiv:2206.00364).
 /// </remarks>
 public sealed class DiffusionPosteriorEstimator : IDisposable
@@ -49,10 +50,9 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         _ema.to(_device);
         _network.eval();
         _ema.eval();
-        Schedule = new EdmSchedule(Options.Schedule);
-        var preconditioning = new EdmPreconditioning(Options.Schedule.SigmaData);
-        Denoiser = new NetworkDenoiser(_ema, Schedule, preconditioning);
-        TrainingDenoiser = new NetworkDenoiser(_network, Schedule, preconditioning);
+        Schedule = Options.Schedule;
+        Denoiser = new NetworkDenoiser(_ema, Schedule, Options.Prediction);
+        TrainingDenoiser = new NetworkDenoiser(_network, Schedule, Options.Prediction);
         ThetaStandardizer = Standardizer.Identity(parameterDimension);
         XStandardizer = Standardizer.Identity(observationDimension);
     }
@@ -70,7 +70,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     public IReadOnlyList<string> ParameterNames { get; }
 
     /// <summary>The noise schedule.</summary>
-    public EdmSchedule Schedule { get; }
+    public INoiseSchedule Schedule { get; }
 
     /// <summary>The denoiser used for sampling (EMA weights), working in standardized units.</summary>
     public NetworkDenoiser Denoiser { get; }
@@ -122,7 +122,11 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
                 validation = ownedValidation;
             }
             FitStandardizers(training, o, splitGenerator);
-            var trainer = new DiffusionTrainer(TrainingDenoiser, Denoiser, o, logger);
+            var effective = ObjectiveConditioning.EffectiveSampleFraction(Schedule, Options.Prediction, Options.Loss, Options.Weighting);
+            if (effective < ObjectiveConditioning.WarningFraction)
+                logger?.LogWarning("The objective {Prediction}/{Loss}/{Weighting} on this schedule has an effective sample fraction of {Fraction:F3}: a few noise levels carry the gradient, and it may need far more training than the defaults to reproduce the posterior.",
+                    Options.Prediction.Name, Options.Loss, Options.Weighting.Name, effective);
+            var trainer = new DiffusionTrainer(TrainingDenoiser, Denoiser, new DiffusionObjective(Options.Loss, Options.Weighting, Options.Coupling), o, logger);
             var result = trainer.Run(training, validation, Prepare, online, progress, cancellationToken);
             IsTrained = true;
             return result;
@@ -210,6 +214,28 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         using var scope = NewDisposeScope();
         var samples = Sample(tensor(x, dtype: ScalarType.Float32).unsqueeze(0), numSamples, options, progress);
         return samples[0].MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The model's log posterior density log q(θ | x), by the probability-flow ODE (see <see cref="ProbabilityFlowLogDensity"/>).</summary>
+    /// <param name="theta">Points, (N, Dθ), in original units.</param>
+    /// <param name="x">Observations, (N, Dx) row by row, or (1, Dx) for all points, in original units.</param>
+    /// <param name="options">Steps and trace estimator; null uses the defaults.</param>
+    /// <returns>Log densities in original units (the standardization Jacobian included), (N,), float64, on the CPU.</returns>
+    /// <exception cref="ArgumentException">Wrong shapes or non-finite values.</exception>
+    public Tensor LogProb(Tensor theta, Tensor x, LogDensityOptions? options = null)
+    {
+        Check.Matrix(theta, ParameterDimension, nameof(theta), "(N, Dθ) to match the model's parameter dimension");
+        Check.Matrix(x, ObservationDimension, nameof(x), "(N, Dx) or (1, Dx) to match the model's observation dimension");
+        Check.Finite(theta, nameof(theta));
+        Check.Finite(x, nameof(x));
+        if (x.shape[0] != 1 && x.shape[0] != theta.shape[0])
+            throw new ArgumentException($"`x` must have 1 row or as many rows as `theta` ({theta.shape[0]}); got {x.shape[0]}.", nameof(x));
+        var density = new ProbabilityFlowLogDensity(options);
+        using var scope = NewDisposeScope();
+        var standardizedTheta = ThetaStandardizer.Forward(theta.to(ScalarType.Float32).to(_device));
+        var standardizedX = XStandardizer.Forward(x.to(ScalarType.Float32).to(_device)).expand(theta.shape[0], -1).contiguous();
+        var logProb = density.LogProb(Denoiser, standardizedTheta, standardizedX) - ThetaStandardizer.LogScale;
+        return logProb.cpu().MoveToOuterDisposeScope();
     }
 
     /// <summary>Writes the whole model (weights, EMA weights, standardization, schedule and options) to one file.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +11,7 @@ internal static class ModelFile
 {
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("SBISHARP");
     private static readonly byte[] EndMarker = Encoding.ASCII.GetBytes("END.");
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     public static void Write(string path, string kind, string headerJson, IReadOnlyList<(string Name, nn.Module Module)> modules)
     {
@@ -55,10 +56,11 @@ internal static class ModelFile
             var magic = r.ReadBytes(Magic.Length);
             if (!magic.SequenceEqual(Magic)) throw new InvalidDataException($"'{path}' is not an SbiSharp model file (wrong magic bytes).");
             var version = r.ReadInt32();
-            if (version != FormatVersion)
-                throw new InvalidDataException($"'{path}' has model format version {version}; this SbiSharp reads version {FormatVersion}.");
+            if (version is not (FormatVersion or 1))
+                throw new InvalidDataException($"'{path}' has model format version {version}; this SbiSharp reads versions 1 to {FormatVersion}.");
             var kind = r.ReadString();
             var header = r.ReadString();
+            if (version == 1) header = UpgradeVersion1(header);
             var modules = new Dictionary<string, Dictionary<string, (long[], float[])>>();
             int moduleCount = r.ReadInt32();
             for (int m = 0; m < moduleCount; m++)
@@ -108,6 +110,19 @@ internal static class ModelFile
             using var source = tensor(data, shape, dtype: ScalarType.Float32);
             p.copy_(source);
         }
+    }
+
+    /// <summary>Version 1 stored only EDM schedule options under Options.Schedule (F-prediction, EDM-weighted noise loss, no input scaling, which is the identity for the variance-preserving form); wraps them as a typed EDM schedule.</summary>
+    private static string UpgradeVersion1(string header)
+    {
+        var root = JsonNode.Parse(header)!.AsObject();
+        if (root["Options"] is JsonObject options && options["Schedule"] is JsonObject schedule)
+        {
+            if (schedule["Form"]?.GetValue<int>() is { } form && form != (int)Noise.VarianceForm.Preserving)
+                throw new InvalidDataException("This version-1 model uses a variance-exploding EDM schedule without input scaling, which this SbiSharp cannot reproduce; retrain it.");
+            options["Schedule"] = new JsonObject { ["schedule"] = "edm", ["Options"] = schedule.DeepClone() };
+        }
+        return root.ToJsonString();
     }
 
     public static readonly JsonSerializerOptions Json = new() { WriteIndented = true };

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using static TorchSharp.torch;
 
 namespace SbiSharp.Noise;
@@ -6,8 +7,14 @@ namespace SbiSharp.Noise;
 /// <remarks>
 /// Everything is expressed through the log signal-to-noise ratio λ = log(α²/σ²), decreasing in t.
 /// The forward SDE dθ_t = f(t) θ_t dt + g(t) dW has f = (d log α/dλ)·λ′(t) and g² = −λ′(t)·σ_t²
-/// (Kingma et al. 2021, arXiv:2107.00630), which is what the samplers use.
+/// (Kingma et al. 2021, arXiv:2107.00630), which is what the samplers use. The library's schedules are stored in model files by type name.
 /// </remarks>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "schedule")]
+[JsonDerivedType(typeof(EdmSchedule), "edm")]
+[JsonDerivedType(typeof(CosineSchedule), "cosine")]
+[JsonDerivedType(typeof(LinearVPSchedule), "linear-vp")]
+[JsonDerivedType(typeof(GeometricVESchedule), "geometric-ve")]
+[JsonDerivedType(typeof(RectifiedFlowSchedule), "rectified-flow")]
 public interface INoiseSchedule
 {
     /// <summary>Smallest log-SNR on the sampling path (at t = 1).</summary>

@@ -1,18 +1,22 @@
 using SbiSharp.Denoising;
 using SbiSharp.Internal;
+using SbiSharp.Noise;
 using static TorchSharp.torch;
 
 namespace SbiSharp.Sampling;
 
-/// <summary>Base of the diffusion samplers: owns the time grid, the loop and progress; a subclass implements one <see cref="Step"/>.</summary>
+/// <summary>Base of the diffusion samplers: owns the time grid, the loop and progress; a subclass implements one <see cref="Step"/> (or, for adaptive solvers, the whole <see cref="Integrate"/>).</summary>
 /// <remarks>
-/// The grid is uniform in t from <see cref="StartTime"/> to <see cref="StopTime"/>; for the EDM schedule that is the Karras ρ-grid.
-/// Starting at t = 1, θ_1 ~ N(0, (α₁² + σ₁²)·I), the marginal of standardized data. Stopping at t &gt; 0 returns partially denoised θ_t.
-/// Samplers see only an <see cref="IDenoiser"/>; they never know about guidance or composition.
+/// The default grid is uniform in t from <see cref="StartTime"/> to <see cref="StopTime"/>; for the EDM schedule that is the Karras
+/// ρ-grid. An explicit grid can be given instead. Starting at t = 1, θ_1 ~ N(0, (α₁² + σ₁²)·I), the marginal of standardized
+/// data. Stopping at t &gt; 0 returns partially denoised θ_t. Samplers see only an <see cref="IDenoiser"/>; they never know about
+/// guidance or composition.
 /// </remarks>
 public abstract class DiffusionSampler
 {
-    /// <summary>Creates the sampler.</summary>
+    private readonly double[]? _times;
+
+    /// <summary>Creates the sampler on a uniform grid.</summary>
     /// <param name="steps">Number of steps, positive.</param>
     /// <param name="startTime">Start time in (0, 1].</param>
     /// <param name="stopTime">Stop time in [0, startTime).</param>
@@ -28,7 +32,27 @@ public abstract class DiffusionSampler
         StopTime = stopTime;
     }
 
-    /// <summary>Number of steps.</summary>
+    /// <summary>Creates the sampler on an explicit grid.</summary>
+    /// <param name="times">Strictly decreasing times in [0, 1], at least two; the first is the start time, the last the stop time.</param>
+    /// <exception cref="ArgumentException">The grid is too short, not strictly decreasing or outside [0, 1].</exception>
+    protected DiffusionSampler(IReadOnlyList<double> times)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        if (times.Count < 2) throw new ArgumentException($"`times` must hold at least two times; got {times.Count}.", nameof(times));
+        for (int i = 0; i < times.Count; i++)
+        {
+            if (!(times[i] >= 0 && times[i] <= 1)) throw new ArgumentException($"`times[{i}]` must lie in [0, 1]; got {times[i]}.", nameof(times));
+            if (i > 0 && !(times[i] < times[i - 1]))
+                throw new ArgumentException($"`times` must be strictly decreasing (t = 1 is noise); times[{i - 1}] = {times[i - 1]}, times[{i}] = {times[i]}.", nameof(times));
+        }
+        if (times[0] == 0) throw new ArgumentException("`times[0]` (the start time) must be positive.", nameof(times));
+        _times = times.ToArray();
+        Steps = times.Count - 1;
+        StartTime = times[0];
+        StopTime = times[^1];
+    }
+
+    /// <summary>Number of steps (for adaptive samplers: the step count of their initial step size).</summary>
     public int Steps { get; }
 
     /// <summary>Time the reverse process starts from.</summary>
@@ -37,11 +61,14 @@ public abstract class DiffusionSampler
     /// <summary>Time the reverse process stops at (0: clean samples).</summary>
     public double StopTime { get; }
 
+    /// <summary>The explicit grid, or null for the default grid.</summary>
+    public IReadOnlyList<double>? Times => _times;
+
     /// <summary>Denoiser calls per step.</summary>
     public abstract int EvaluationsPerStep { get; }
 
-    /// <summary>Denoiser (network) evaluations per draw.</summary>
-    public int NetworkEvaluations => Steps * EvaluationsPerStep;
+    /// <summary>Denoiser (network) evaluations per draw on a fixed grid; adaptive samplers report theirs in <see cref="SamplingRun"/>.</summary>
+    public virtual int NetworkEvaluations => Steps * EvaluationsPerStep;
 
     /// <summary>A short name for tables, e.g. "heun-40".</summary>
     public abstract string Name { get; }
@@ -51,9 +78,13 @@ public abstract class DiffusionSampler
     /// <param name="x">Condition, (B, Dx), one row per draw, in the denoiser's (standardized) units.</param>
     /// <param name="generator">Randomness for the initial noise and stochastic steps.</param>
     /// <param name="initial">Optional θ at <see cref="StartTime"/>, (B, Dθ); not disposed.</param>
-    /// <param name="progress">Reports completed steps.</param>
+    /// <param name="progress">Reports completed steps (for adaptive samplers, the fraction of time covered times <see cref="Steps"/>).</param>
     /// <returns>θ at <see cref="StopTime"/>, (B, Dθ).</returns>
-    public Tensor Sample(IDenoiser denoiser, Tensor x, Generator? generator = null, Tensor? initial = null, IProgress<int>? progress = null)
+    public Tensor Sample(IDenoiser denoiser, Tensor x, Generator? generator = null, Tensor? initial = null, IProgress<int>? progress = null) =>
+        Run(denoiser, x, generator, initial, progress).Theta;
+
+    /// <summary>Like <see cref="Sample"/>, also reporting network evaluations and accepted/rejected steps.</summary>
+    public SamplingRun Run(IDenoiser denoiser, Tensor x, Generator? generator = null, Tensor? initial = null, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
         ArgumentNullException.ThrowIfNull(x);
@@ -74,6 +105,21 @@ public abstract class DiffusionSampler
             if (initial.shape[0] != rows) throw new ArgumentException($"`initial` must have {rows} rows like `x`; got {initial.shape[0]}.", nameof(initial));
             current = initial.clone();
         }
+        var counting = new CountingDenoiser(denoiser);
+        var (theta, accepted, rejected) = Integrate(counting, current, x, generator, progress);
+        return new SamplingRun(theta, counting.Calls, accepted, rejected);
+    }
+
+    /// <summary>Integrates from <see cref="StartTime"/> to <see cref="StopTime"/>; the default walks the grid with <see cref="Step"/>.</summary>
+    /// <param name="denoiser">The denoiser.</param>
+    /// <param name="initial">θ at the start time; owned (disposed) by this method.</param>
+    /// <param name="x">Condition, (B, Dx).</param>
+    /// <param name="generator">Randomness of stochastic steps.</param>
+    /// <param name="progress">Reports completed steps.</param>
+    /// <returns>The final state (fresh, outside every dispose scope) and the accepted and rejected step counts.</returns>
+    protected virtual (Tensor Theta, int Accepted, int Rejected) Integrate(IDenoiser denoiser, Tensor initial, Tensor x, Generator? generator, IProgress<int>? progress)
+    {
+        var current = initial;
         using var history = new SamplerHistory(Steps);
         for (int k = 0; k < Steps; k++)
         {
@@ -85,14 +131,14 @@ public abstract class DiffusionSampler
             current = updated;
             progress?.Report(k + 1);
         }
-        return current;
+        return (current, Steps, 0);
     }
 
-    /// <summary>The k-th grid time, k = 0..Steps, uniform in t (for the EDM schedule, the Karras ρ-grid).</summary>
-    public double TimeAt(int k) => StartTime + (StopTime - StartTime) * k / Steps;
+    /// <summary>The k-th grid time, k = 0..Steps: the explicit grid, or uniform in t (for the EDM schedule, the Karras ρ-grid).</summary>
+    public double TimeAt(int k) => _times is not null ? _times[k] : StartTime + (StopTime - StartTime) * k / Steps;
 
-    /// <summary>The k-th grid time under <paramref name="schedule"/>; samplers with their own grid override this.</summary>
-    protected virtual double TimeAt(Noise.INoiseSchedule schedule, int k) => TimeAt(k);
+    /// <summary>The k-th grid time under <paramref name="schedule"/>; samplers with their own default grid override this (an explicit grid always wins).</summary>
+    protected virtual double TimeAt(INoiseSchedule schedule, int k) => TimeAt(k);
 
     /// <summary>Advances θ_t from time <paramref name="t"/> to <paramref name="s"/> &lt; t.</summary>
     /// <param name="denoiser">The denoiser.</param>
@@ -106,7 +152,14 @@ public abstract class DiffusionSampler
 
     /// <summary>The reverse-time drift f θ − c·g²·score at time t; c = ½ gives the probability-flow ODE, c = 1 the reverse SDE.</summary>
     /// <returns>The drift and g² at t.</returns>
-    protected static (Tensor Drift, double DiffusionSquared) Drift(IDenoiser denoiser, Tensor thetaT, double t, Tensor x, double scoreFactor)
+    protected internal static (Tensor Drift, double DiffusionSquared) Drift(IDenoiser denoiser, Tensor thetaT, double t, Tensor x, double scoreFactor)
+    {
+        var (score, f, g2) = Score(denoiser, thetaT, t, x);
+        return (f * thetaT - scoreFactor * g2 * score, g2);
+    }
+
+    /// <summary>The score ∇log p_t(θ_t | x) and the forward SDE's f(t) and g²(t).</summary>
+    protected internal static (Tensor Score, double F, double DiffusionSquared) Score(IDenoiser denoiser, Tensor thetaT, double t, Tensor x)
     {
         var schedule = denoiser.Schedule;
         var logSnr = schedule.LogSnr(t);
@@ -115,8 +168,7 @@ public abstract class DiffusionSampler
         var f = schedule.LogAlphaDerivative(logSnr) * derivative;
         var g2 = -derivative * sigma * sigma;
         using var lambda = full(new[] { thetaT.shape[0], 1L }, logSnr, dtype: thetaT.dtype, device: thetaT.device);
-        var denoised = denoiser.Denoise(thetaT, lambda, x);
-        var score = DenoiserMath.Score(thetaT, denoised, alpha, sigma);
-        return (f * thetaT - scoreFactor * g2 * score, g2);
+        using var denoised = denoiser.Denoise(thetaT, lambda, x);
+        return (DenoiserMath.Score(thetaT, denoised, alpha, sigma), f, g2);
     }
 }

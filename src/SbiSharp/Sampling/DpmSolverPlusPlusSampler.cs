@@ -21,6 +21,9 @@ public sealed class DpmSolverPlusPlusSampler : DiffusionSampler
     /// <summary>Creates the sampler.</summary>
     public DpmSolverPlusPlusSampler(int steps = DefaultSteps, double startTime = 1, double stopTime = 0) : base(steps, startTime, stopTime) { }
 
+    /// <summary>Creates the sampler on an explicit time grid (strictly decreasing, in [0, 1]).</summary>
+    public DpmSolverPlusPlusSampler(IReadOnlyList<double> times) : base(times) { }
+
     /// <inheritdoc />
     public override int EvaluationsPerStep => 1;
 
@@ -30,7 +33,7 @@ public sealed class DpmSolverPlusPlusSampler : DiffusionSampler
     /// <summary>Grid uniform in log-SNR between the start and stop times (the solver's natural variable), found by bisection on the monotone λ(t).</summary>
     protected override double TimeAt(Noise.INoiseSchedule schedule, int k)
     {
-        if (k == 0) return StartTime;
+        if (Times is not null || k == 0) return TimeAt(k);
         if (k == Steps) return StopTime;
         double lambdaStart = schedule.LogSnr(StartTime), lambdaStop = schedule.LogSnr(StopTime);
         var target = lambdaStart + (lambdaStop - lambdaStart) * k / Steps;

@@ -13,6 +13,9 @@ public sealed class EulerMaruyamaSampler : DiffusionSampler
     /// <summary>Creates the sampler.</summary>
     public EulerMaruyamaSampler(int steps = DefaultSteps, double startTime = 1, double stopTime = 0) : base(steps, startTime, stopTime) { }
 
+    /// <summary>Creates the sampler on an explicit time grid (strictly decreasing, in [0, 1]).</summary>
+    public EulerMaruyamaSampler(IReadOnlyList<double> times) : base(times) { }
+
     /// <inheritdoc />
     public override int EvaluationsPerStep => 1;
 

@@ -13,6 +13,9 @@ public sealed class HeunSampler : DiffusionSampler
     /// <summary>Creates the sampler.</summary>
     public HeunSampler(int steps = DefaultSteps, double startTime = 1, double stopTime = 0) : base(steps, startTime, stopTime) { }
 
+    /// <summary>Creates the sampler on an explicit time grid (strictly decreasing, in [0, 1]).</summary>
+    public HeunSampler(IReadOnlyList<double> times) : base(times) { }
+
     /// <inheritdoc />
     public override int EvaluationsPerStep => 2;
 

@@ -3,14 +3,15 @@ using static TorchSharp.torch;
 
 namespace SbiSharp.Training;
 
-/// <summary>The denoising score-matching loss of one batch, with stratified noise levels.</summary>
+/// <summary>The denoising score-matching (or flow-matching) loss of one batch, with stratified noise levels.</summary>
 /// <remarks>
 /// Times are stratified within the batch, uᵢ = (u + i/B) mod 1 (Kingma et al. 2021, arXiv:2107.00630), mapped to λ by the
-/// schedule's training distribution; θ_t = αθ + σε; loss = EDM-weighted noise error of the denoised mean.
+/// schedule's training distribution; θ_t = αθ + σε (ε optionally re-paired with θ by mini-batch OT); the loss is
+/// mean over rows of w(λ)·c(λ)²·mean_d (D − θ)², where c is the <see cref="LossSpace"/> factor and w the <see cref="LossWeighting"/>.
 /// </remarks>
 internal static class DiffusionLoss
 {
-    public static Tensor Compute(NetworkDenoiser denoiser, Tensor theta, Tensor x, Generator? generator)
+    public static Tensor Compute(NetworkDenoiser denoiser, DiffusionObjective objective, Tensor theta, Tensor x, Generator? generator)
     {
         using var scope = NewDisposeScope();
         var rows = theta.shape[0];
@@ -19,8 +20,24 @@ internal static class DiffusionLoss
         var logSnr = denoiser.Schedule.TrainingLogSnr(u);
         var (alpha, sigma) = denoiser.Schedule.Scales(logSnr);
         var noise = randn(theta.shape, dtype: theta.dtype, device: theta.device, generator: generator);
+        if (objective.Coupling is { } coupling)
+            noise = noise.index_select(0, Sinkhorn.Pairing(theta, noise, x, coupling, generator));
         var thetaT = alpha * theta + sigma * noise;
         var denoised = denoiser.Denoise(thetaT, logSnr, x);
-        return denoiser.Preconditioning.Loss(denoised, thetaT, noise, logSnr, alpha, sigma).MoveToOuterDisposeScope();
+        var factor = SpaceFactor(objective.Space, logSnr, alpha, sigma);
+        var weight = objective.Weighting.Weight(denoiser.Schedule, logSnr, u) * factor.square();
+        var perRow = (denoised - theta).square().mean(new long[] { 1 }, keepdim: true);
+        return (weight * perRow).mean().MoveToOuterDisposeScope();
     }
+
+    /// <summary>c(λ): the chosen space's error is c·(θ − D).</summary>
+    internal static Tensor SpaceFactor(LossSpace space, Tensor logSnr, Tensor alpha, Tensor sigma) => space switch
+    {
+        LossSpace.Noise => alpha / sigma,
+        LossSpace.Velocity => (alpha.square() + sigma.square()) / sigma,
+        LossSpace.FlowVelocity => (alpha + sigma) / sigma,
+        LossSpace.F => 1 / EdmParameterization.OutputScale(logSnr, 1.0),
+        LossSpace.Data => ones_like(logSnr),
+        _ => throw new ArgumentOutOfRangeException(nameof(space), space, $"Unknown loss space {space}."),
+    };
 }

@@ -17,11 +17,13 @@ internal sealed class DiffusionTrainer
 {
     private readonly NetworkDenoiser _model;
     private readonly NetworkDenoiser _ema;
+    private readonly DiffusionObjective _objective;
     private readonly TrainingOptions _options;
     private readonly ILogger _logger;
 
-    public DiffusionTrainer(NetworkDenoiser model, NetworkDenoiser ema, TrainingOptions options, ILogger? logger)
+    public DiffusionTrainer(NetworkDenoiser model, NetworkDenoiser ema, DiffusionObjective objective, TrainingOptions options, ILogger? logger)
     {
+        _objective = objective;
         _model = model;
         _ema = ema;
         _options = options;
@@ -71,7 +73,7 @@ internal sealed class DiffusionTrainer
                         var (theta, x) = prepare(raw);
                         optimizer.LearningRate = lr.At(step);
                         optimizer.ZeroGrad();
-                        var loss = DiffusionLoss.Compute(_model, theta, x, generator);
+                        var loss = DiffusionLoss.Compute(_model, _objective, theta, x, generator);
                         var value = loss.item<float>();
                         if (!float.IsFinite(value)) throw new TrainingDivergedException(step, value);
                         loss.backward();
@@ -139,7 +141,7 @@ internal sealed class DiffusionTrainer
             var len = Math.Min(_options.BatchSize, n - start);
             using var raw = new Simulators.SimulationBatch(validation.Theta.narrow(0, start, len), validation.X.narrow(0, start, len));
             var (theta, x) = prepare(raw);
-            sum += DiffusionLoss.Compute(_ema, theta, x, generator).item<float>() * len;
+            sum += DiffusionLoss.Compute(_ema, _objective, theta, x, generator).item<float>() * len;
             rows += len;
         }
         return sum / rows;

@@ -8,13 +8,23 @@ namespace SbiSharp.Tests.Sampling;
 /// <summary>Every sampler, driven by the exact Gaussian denoiser, must reproduce the exact posterior without any training.</summary>
 public class SamplerContractTests
 {
-    public static TheoryData<string> Samplers => new() { "euler-maruyama", "heun", "dpm-solver++" };
+    public static TheoryData<string> Samplers => new()
+    {
+        "euler-maruyama", "heun", "dpm-solver++", "euler", "rk45", "tsit5", "rk45-adaptive", "tsit5-adaptive", "sde-adaptive", "langevin-pc",
+    };
 
     internal static DiffusionSampler Create(string name, double stopTime = 0) => name switch
     {
         "euler-maruyama" => new EulerMaruyamaSampler(500, stopTime: stopTime),
         "heun" => new HeunSampler(40, stopTime: stopTime),
         "dpm-solver++" => new DpmSolverPlusPlusSampler(30, stopTime: stopTime),
+        "euler" => new EulerSampler(400, stopTime: stopTime),
+        "rk45" => new DormandPrinceSampler(12, stopTime: stopTime),
+        "tsit5" => new Tsit5Sampler(12, stopTime: stopTime),
+        "rk45-adaptive" => new DormandPrinceSampler(adaptive: AdaptiveStepOptions.Default, stopTime: stopTime),
+        "tsit5-adaptive" => new Tsit5Sampler(adaptive: AdaptiveStepOptions.Default, stopTime: stopTime),
+        "sde-adaptive" => new AdaptiveSdeSampler(stopTime: stopTime),
+        "langevin-pc" => new LangevinCorrectorSampler(250, stopTime: stopTime),
         _ => throw new ArgumentException(name),
     };
 
@@ -85,8 +95,54 @@ public class SamplerContractTests
         var sampler = Create(name);
         var counting = new CountingDenoiser(new GaussianPosteriorDenoiser(new EdmSchedule(), 1, 0, 0.1, 0.1));
         using var x = zeros(4, 1);
-        using var _ = sampler.Sample(counting, x);
-        Assert.Equal(sampler.NetworkEvaluations, counting.Calls);
+        var run = sampler.Run(counting, x);
+        using var _ = run.Theta;
+        Assert.Equal(run.NetworkEvaluations, counting.Calls);
+        var adaptive = sampler is AdaptiveSdeSampler || sampler is RungeKuttaSampler { Adaptive: not null };
+        if (!adaptive)
+        {
+            Assert.Equal(sampler.NetworkEvaluations, counting.Calls);
+            Assert.Equal(sampler.Steps, run.AcceptedSteps);
+        }
+        else Assert.True(run.AcceptedSteps >= 10, $"{name}: {run.AcceptedSteps} accepted steps, below MinSteps");
+    }
+
+    [Theory]
+    [InlineData("heun")]
+    [InlineData("euler")]
+    [InlineData("dpm-solver++")]
+    [InlineData("rk45")]
+    public void Sample_ExplicitGridEqualToDefault_GivesIdenticalSamples(string name)
+    {
+        var uniform = Create(name);
+        var grid = Enumerable.Range(0, uniform.Steps + 1).Select(k => 1.0 - (double)k / uniform.Steps).ToArray();
+        DiffusionSampler explicitGrid = name switch
+        {
+            "heun" => new HeunSampler(grid),
+            "euler" => new EulerSampler(grid),
+            "dpm-solver++" => new DpmSolverPlusPlusSampler(grid),
+            _ => new DormandPrinceSampler(grid),
+        };
+        var denoiser = new GaussianPosteriorDenoiser(new CosineSchedule(), 2, 0, 0.1, 0.1);
+        using var x = ones(50, 2);
+        using var g1 = new Generator(4);
+        using var g2 = new Generator(4);
+        using var a = (name == "dpm-solver++" ? new DpmSolverPlusPlusSampler(grid) : uniform).Sample(denoiser, x, g1);
+        using var b = explicitGrid.Sample(denoiser, x, g2);
+        Assert.True(a.allclose(b, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void Constructor_BadGrid_NamesTheProblem()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new HeunSampler(new[] { 1.0, 0.5, 0.6, 0.0 }));
+        Assert.Contains("strictly decreasing", e.Message);
+        Assert.Contains("times[2]", e.Message);
+        Assert.Throws<ArgumentException>(() => new EulerSampler(new[] { 1.0 }));
+        Assert.Throws<ArgumentException>(() => new EulerSampler(new[] { 1.5, 0.0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DormandPrinceSampler(adaptive: AdaptiveStepOptions.Default with { MaxSteps = 5 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AdaptiveSdeSampler(AdaptiveSdeOptions.Default with { Safety = 1.5 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LangevinCorrectorSampler(snr: 0));
     }
 
     private sealed class CountingDenoiser(IDenoiser inner) : IDenoiser

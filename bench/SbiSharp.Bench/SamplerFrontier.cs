@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using SbiSharp.Diagnostics;
+using SbiSharp.Estimators;
+using SbiSharp.Sampling;
+using SbiSharp.Tasks;
+using static TorchSharp.torch;
+
+namespace SbiSharp.Bench;
+
+/// <summary>
+/// The sampler frontier: for trained models (one per task, as `sbisharp bench` leaves them in DIR/task/model.sbis), C2ST against
+/// the sbibm reference versus network evaluations and seconds per 10,000 draws, for every sampler and step count, next to
+/// 500-step Euler–Maruyama measured in the same run. Writes frontier.json and frontier.md.
+/// </summary>
+internal static class SamplerFrontier
+{
+    private static IEnumerable<DiffusionSampler> Samplers()
+    {
+        yield return new EulerMaruyamaSampler(500);
+        yield return new EulerMaruyamaSampler(100);
+        yield return new LangevinCorrectorSampler(100);
+        yield return new AdaptiveSdeSampler();
+        foreach (var n in new[] { 10, 30, 100 }) yield return new EulerSampler(n);
+        foreach (var n in new[] { 5, 10, 15, 30 }) yield return new HeunSampler(n);
+        foreach (var n in new[] { 5, 8, 10, 15, 20, 40 }) yield return new DpmSolverPlusPlusSampler(n);
+        foreach (var n in new[] { 5, 8, 10, 15, 20 }) yield return new KarrasGridDpm(n);
+        foreach (var n in new[] { 3, 5 }) yield return new DormandPrinceSampler(n);
+        foreach (var n in new[] { 3, 5 }) yield return new Tsit5Sampler(n);
+        yield return new DormandPrinceSampler(adaptive: AdaptiveStepOptions.Default);
+        yield return new DormandPrinceSampler(adaptive: AdaptiveStepOptions.Default with { RelativeTolerance = 1e-2, AbsoluteTolerance = 1e-3 });
+        yield return new Tsit5Sampler(adaptive: AdaptiveStepOptions.Default with { RelativeTolerance = 1e-2, AbsoluteTolerance = 1e-3 });
+    }
+
+    /// <summary>DPM-Solver++(2M) on the schedule's own grid (uniform in t: the Karras ρ = 7 grid for EDM) instead of uniform log-SNR.</summary>
+    private sealed class KarrasGridDpm(int steps) : DiffusionSampler(Enumerable.Range(0, steps + 1).Select(k => 1.0 - (double)k / steps).ToArray())
+    {
+        private readonly DpmSolverPlusPlusSampler _inner = new(Enumerable.Range(0, steps + 1).Select(k => 1.0 - (double)k / steps).ToArray());
+
+        public override int EvaluationsPerStep => 1;
+
+        public override string Name => $"dpm-solver++-t-grid-{Steps}";
+
+        protected override (Tensor Theta, int Accepted, int Rejected) Integrate(Denoising.IDenoiser denoiser, Tensor initial, Tensor x, Generator? generator, IProgress<int>? progress)
+        {
+            using (initial)
+            {
+                var run = _inner.Run(denoiser, x, generator, initial, progress);
+                return (run.Theta, run.AcceptedSteps, run.RejectedSteps);
+            }
+        }
+
+        protected override Tensor Step(Denoising.IDenoiser denoiser, Tensor thetaT, double t, double s, Tensor x, Generator? generator, SamplerHistory history) =>
+            throw new NotSupportedException();
+    }
+
+    public static int Run(string modelsDir, string outDir, string[] tasks, int[] observations, int draws)
+    {
+        Directory.CreateDirectory(outDir);
+        var rows = new List<Dictionary<string, object>>();
+        foreach (var taskName in tasks)
+        {
+            var modelPath = Path.Combine(modelsDir, taskName, "model.sbis");
+            using var estimator = DiffusionPosteriorEstimator.Load(modelPath);
+            var data = new SbibmData(taskName, estimator.ParameterDimension, estimator.ObservationDimension);
+            foreach (var k in observations)
+            {
+                using var reference = data.ReferenceSamples(k);
+                using var x = tensor(data.Observation(k), dtype: ScalarType.Float32).unsqueeze(0);
+                double? baseline = null, baselineSeconds = null;
+                foreach (var sampler in Samplers())
+                {
+                    var (samples, nfe, seconds) = Draw(estimator, sampler, x, draws, seed: 1000 + k);
+                    double c2st;
+                    using (samples)
+                    {
+                        var finite = samples.isfinite().all(1);
+                        using var kept = samples.index_select(0, finite.nonzero().squeeze(1));
+                        c2st = kept.shape[0] < 100 ? 1.0 : C2st.Score(reference, kept).Accuracy;
+                    }
+                    baseline ??= c2st;
+                    baselineSeconds ??= seconds;
+                    var row = new Dictionary<string, object>
+                    {
+                        ["task"] = taskName, ["observation"] = k, ["sampler"] = sampler.Name, ["network_evaluations"] = nfe,
+                        ["seconds_per_10k"] = seconds * 10_000 / draws, ["c2st"] = c2st, ["c2st_minus_em500"] = c2st - baseline.Value,
+                        ["time_ratio_to_em500"] = seconds / baselineSeconds.Value,
+                    };
+                    rows.Add(row);
+                    Console.WriteLine(FormattableString.Invariant($"{taskName} obs {k} {sampler.Name,-28} NFE {nfe,4} {seconds * 10_000 / draws,6:F2} s/10k  C2ST {c2st:F4} (Δ {c2st - baseline.Value:+0.0000;-0.0000})"));
+                    File.WriteAllText(Path.Combine(outDir, "frontier.json"), JsonSerializer.Serialize(new
+                    {
+                        date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        machine = $"{Environment.ProcessorCount} cores, torch threads {get_num_threads()}",
+                        models = modelsDir, draws, rows,
+                    }, new JsonSerializerOptions { WriteIndented = true }));
+                }
+            }
+        }
+        File.WriteAllText(Path.Combine(outDir, "frontier.md"), Markdown(rows, draws));
+        return 0;
+    }
+
+    private static (Tensor Samples, int Nfe, double Seconds) Draw(DiffusionPosteriorEstimator estimator, DiffusionSampler sampler, Tensor x, int draws, long seed)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var generator = new Generator((ulong)seed);
+        var clock = Stopwatch.StartNew();
+        var condition = estimator.XStandardizer.Forward(x).expand(draws, -1).contiguous();
+        var run = sampler.Run(estimator.Denoiser, condition, generator);
+        var samples = estimator.ThetaStandardizer.Inverse(run.Theta);
+        var seconds = clock.Elapsed.TotalSeconds;
+        run.Theta.Dispose();
+        return (samples.MoveToOuterDisposeScope(), run.NetworkEvaluations, seconds);
+    }
+
+    private static string Markdown(List<Dictionary<string, object>> rows, int draws)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(FormattableString.Invariant($"Sampler frontier: C2ST against the sbibm reference ({draws:N0} draws), network evaluations (NFE) and seconds per 10,000 draws; Δ is C2ST minus Euler–Maruyama-500's in the same run; time ratio is to EM-500's time in the same run."));
+        md.AppendLine();
+        md.AppendLine("| task | obs | sampler | NFE | s / 10k | time ÷ EM-500 | C2ST | Δ vs EM-500 |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+            md.AppendLine(FormattableString.Invariant($"| {r["task"]} | {r["observation"]} | {r["sampler"]} | {r["network_evaluations"]} | {(double)r["seconds_per_10k"]:F2} | {(double)r["time_ratio_to_em500"]:F3} | {(double)r["c2st"]:F3} | {(double)r["c2st_minus_em500"]:+0.000;-0.000} |"));
+        return md.ToString();
+    }
+}

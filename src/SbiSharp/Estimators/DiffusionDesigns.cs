@@ -1,0 +1,45 @@
+using SbiSharp.Denoising;
+using SbiSharp.Noise;
+using SbiSharp.Training;
+
+namespace SbiSharp.Estimators;
+
+/// <summary>The named schedule × prediction × loss combinations of the design-space study (Arruda et al. 2025), applied to estimator options.</summary>
+/// <remarks>
+/// edm-vp (default) and edm-ve: EDM schedule, F-prediction, noise loss with EDM weighting. cosine-v / cosine-eps: cosine
+/// schedule, v- or ε-prediction, noise loss with sigmoid weighting (Kingma &amp; Gao 2023). linear-vp-eps: linear VP schedule,
+/// ε-prediction, unweighted noise loss (Ho et al. 2020). flow-matching, flow-matching-a-0.6: rectified path, flow velocity,
+/// unweighted velocity loss, uniform or power-law (a = −0.6) times. flow-matching-ot / flow-matching-cot: with mini-batch
+/// OT or conditional OT pairing.
+/// </remarks>
+public static class DiffusionDesigns
+{
+    /// <summary>Every name <see cref="Apply"/> accepts, the default first.</summary>
+    public static IReadOnlyList<string> Names { get; } = new[]
+    {
+        "edm-vp", "edm-ve", "cosine-v", "cosine-eps", "linear-vp-eps", "flow-matching", "flow-matching-a-0.6", "flow-matching-ot", "flow-matching-cot",
+    };
+
+    /// <summary>Returns <paramref name="options"/> with the schedule, prediction, loss, weighting and coupling of design <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
+    public static DiffusionEstimatorOptions Apply(DiffusionEstimatorOptions options, string name)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(name);
+        var edm = options with { Prediction = new EdmParameterization(), Loss = LossSpace.Noise, Weighting = new EdmWeighting(), Coupling = null };
+        var flow = options with { Schedule = new RectifiedFlowSchedule(), Prediction = new FlowVelocityParameterization(), Loss = LossSpace.FlowVelocity, Weighting = new UniformWeighting(), Coupling = null };
+        return name.ToLowerInvariant() switch
+        {
+            "edm-vp" => edm with { Schedule = new EdmSchedule() },
+            "edm-ve" => edm with { Schedule = new EdmSchedule(EdmScheduleOptions.Default with { Form = VarianceForm.Exploding }) },
+            "cosine-v" => options with { Schedule = new CosineSchedule(), Prediction = new VelocityParameterization(), Loss = LossSpace.Noise, Weighting = new SigmoidWeighting(), Coupling = null },
+            "cosine-eps" => options with { Schedule = new CosineSchedule(), Prediction = new NoiseParameterization(), Loss = LossSpace.Noise, Weighting = new SigmoidWeighting(), Coupling = null },
+            "linear-vp-eps" => options with { Schedule = new LinearVPSchedule(), Prediction = new NoiseParameterization(), Loss = LossSpace.Noise, Weighting = new UniformWeighting(), Coupling = null },
+            "flow-matching" => flow,
+            "flow-matching-a-0.6" => flow with { Schedule = new RectifiedFlowSchedule(timePower: -0.6) },
+            "flow-matching-ot" => flow with { Coupling = OptimalTransportOptions.Default },
+            "flow-matching-cot" => flow with { Coupling = OptimalTransportOptions.Conditional },
+            _ => throw new ArgumentException($"Unknown design '{name}'; valid: {string.Join(", ", Names)}.", nameof(name)),
+        };
+    }
+}

@@ -1,0 +1,49 @@
+using static TorchSharp.torch;
+
+namespace SbiSharp.Training;
+
+/// <summary>Log-domain Sinkhorn between two equal-size uniform empirical measures (Cuturi 2013, arXiv:1306.0895; Peyré &amp; Cuturi 2019, Remark 4.23).</summary>
+internal static class Sinkhorn
+{
+    /// <summary>The log of the entropic transport plan for <paramref name="cost"/>, (B, B), rows summing to 1/B.</summary>
+    public static Tensor LogPlan(Tensor cost, OptimalTransportOptions options, out int iterations)
+    {
+        using var scope = NewDisposeScope();
+        var n = cost.shape[0];
+        var logMarginal = -Math.Log(n);
+        var logKernel = -cost / (options.Regularization * cost.mean().clamp_min(1e-12));
+        var f = zeros(n, 1, dtype: cost.dtype, device: cost.device);
+        var g = zeros(1, n, dtype: cost.dtype, device: cost.device);
+        iterations = 0;
+        for (int i = 0; i < options.MaxIterations; i++)
+        {
+            f = logMarginal - (logKernel + g).logsumexp(1, keepdim: true);
+            g = logMarginal - (logKernel + f).logsumexp(0, keepdim: true);
+            iterations = i + 1;
+            // After the g update the columns are exact; the rows tell how far from converged the plan is.
+            if (i % 10 == 9)
+            {
+                var rowError = ((logKernel + f + g).logsumexp(1) - logMarginal).exp().sub(1).abs().max().item<double>();
+                if (rowError < options.Tolerance) break;
+            }
+        }
+        return (logKernel + f + g).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>For each data row, the index of the noise row it is paired with, drawn from the row of the plan, (B,) int64.</summary>
+    /// <param name="theta">Data, (B, D).</param>
+    /// <param name="noise">Noise, (B, D).</param>
+    /// <param name="x">Conditions, (B, Dx); used when the condition weight is positive.</param>
+    /// <param name="options">Sinkhorn settings.</param>
+    /// <param name="generator">Randomness of the draw.</param>
+    public static Tensor Pairing(Tensor theta, Tensor noise, Tensor x, OptimalTransportOptions options, Generator? generator)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var cost = cdist(theta, noise).square();
+        if (options.ConditionWeight > 0) cost = cost + options.ConditionWeight * cdist(x, x).square();
+        var logPlan = LogPlan(cost.to(ScalarType.Float64), options, out _);
+        var probabilities = (logPlan - logPlan.logsumexp(1, keepdim: true)).exp();
+        return multinomial(probabilities, 1, replacement: true, generator: generator).squeeze(1).MoveToOuterDisposeScope();
+    }
+}
