@@ -41,10 +41,18 @@ public sealed class NetworkDenoiser : IDenoiser
     {
         Check.Matrix(thetaT, ParameterDimension, nameof(thetaT), "to match the model's parameter dimension");
         Check.Matrix(x, Network.ObservationDimension, nameof(x), "to match the model's observation dimension");
+        if (x.shape[0] != thetaT.shape[0] && x.shape[0] != 1)
+            throw new ArgumentException($"`x` must have 1 row or as many rows as `thetaT` ({thetaT.shape[0]}); got {x.shape[0]}.", nameof(x));
         using var scope = NewDisposeScope();
         var (alpha, sigma) = Schedule.Scales(logSnr);
         var input = thetaT / (alpha.square() + sigma.square()).sqrt();
-        var raw = Network.forward(input, TimeFeature(logSnr), x);
+        // Sampling one observation: every row shares x and λ, so their parts of the network are computed once and broadcast.
+        var rows = thetaT.shape[0];
+        var time = TimeFeature(rows > 1 && AllRowsEqual(logSnr) ? logSnr.narrow(0, 0, 1) : logSnr);
+        var condition = rows > 1 && x.shape[0] == rows && AllRowsEqual(x) ? x.narrow(0, 0, 1) : x;
+        var raw = Network.forward(input, time, condition);
         return Parameterization.ToDenoised(raw, thetaT, logSnr, alpha, sigma).MoveToOuterDisposeScope();
     }
+
+    private static bool AllRowsEqual(Tensor t) => t.eq(t.narrow(0, 0, 1)).all().item<bool>();
 }

@@ -29,14 +29,32 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor h, Tensor time)
     {
         using var scope = NewDisposeScope();
-        var y = nn.functional.mish(norm.forward(dense.forward(h)) + film.forward(time));
+        var residual = skip is null ? h : skip.forward(h);
+        return Finish(dense.forward(h), residual, time).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The block applied to cat(a, b) without building it: b may have one row (one observation for the whole batch), so its share of the input layers is computed once and broadcast.</summary>
+    public Tensor Forward(Tensor a, Tensor b, Tensor time)
+    {
+        using var scope = NewDisposeScope();
+        var split = a.shape[1];
+        var weight = dense.weight!;
+        var pre = nn.functional.linear(a, weight[.., ..(int)split]) + nn.functional.linear(b, weight[.., (int)split..], dense.bias);
+        var residual = skip is null
+            ? cat(new[] { a, b.expand(a.shape[0], -1) }, 1)
+            : nn.functional.linear(a, skip.weight![.., ..(int)split]) + nn.functional.linear(b, skip.weight![.., (int)split..]);
+        return Finish(pre, residual, time).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Finish(Tensor pre, Tensor residual, Tensor time)
+    {
+        var y = nn.functional.mish(norm.forward(pre) + film.forward(time));
         if (training && _dropout > 0)
         {
             var keep = rand(y.shape, dtype: y.dtype, device: y.device, generator: DropoutGenerator) >= _dropout;
             y = y * keep.to(y.dtype) / (1 - _dropout);
         }
-        var residual = skip is null ? h : skip.forward(h);
-        return (residual + y).MoveToOuterDisposeScope();
+        return residual + y;
     }
 
     protected override void Dispose(bool disposing)

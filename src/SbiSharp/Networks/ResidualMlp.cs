@@ -70,16 +70,16 @@ public sealed class ResidualMlp : nn.Module<Tensor, Tensor, Tensor, Tensor>
 
     /// <summary>Runs the network.</summary>
     /// <param name="thetaT">(B, Dθ).</param>
-    /// <param name="time">(B, 1), scaled to about [−1, 1].</param>
-    /// <param name="x">(B, Dx).</param>
+    /// <param name="time">(B, 1), scaled to about [−1, 1]; or (1, 1) when every row has the same time.</param>
+    /// <param name="x">(B, Dx); or (1, Dx) when every row has the same observation (its share of the first block is then computed once).</param>
     public override Tensor forward(Tensor thetaT, Tensor time, Tensor x)
     {
         using var scope = NewDisposeScope();
         var angles = 2 * Math.PI * time.matmul(frequencies);
         var timeEmbedding = cat(new[] { angles.sin(), angles.cos(), time }, 1);
-        var h = cat(new[] { thetaIn.forward(thetaT), xIn.forward(x) }, 1);
-        foreach (var block in blocks)
-            h = block.forward(h, timeEmbedding);
+        var h = blocks[0].Forward(thetaIn.forward(thetaT), xIn.forward(x), timeEmbedding);
+        for (int i = 1; i < blocks.Count; i++)
+            h = blocks[i].forward(h, timeEmbedding);
         return output.forward(h).MoveToOuterDisposeScope();
     }
 
