@@ -14,6 +14,8 @@ namespace SbiSharp.Sampling;
 /// </remarks>
 public abstract class DiffusionSampler
 {
+    static DiffusionSampler() => NativeHeap.EnsureConfigured();
+
     private readonly double[]? _times;
 
     /// <summary>Creates the sampler on a uniform grid.</summary>
