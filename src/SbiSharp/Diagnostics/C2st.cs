@@ -16,8 +16,6 @@ namespace SbiSharp.Diagnostics;
 /// </remarks>
 public static class C2st
 {
-    static C2st() => Internal.NativeHeap.EnsureConfigured();
-
     /// <summary>Computes the C2ST accuracy of <paramref name="test"/> against <paramref name="reference"/>.</summary>
     /// <param name="reference">Reference samples X, shape (n, d).</param>
     /// <param name="test">Samples under test Y, shape (m, d).</param>

@@ -22,8 +22,6 @@ namespace SbiSharp.Estimators;
 /// </remarks>
 public sealed class DiffusionPosteriorEstimator : IDisposable
 {
-    static DiffusionPosteriorEstimator() => NativeHeap.EnsureConfigured();
-
     private const string Kind = "diffusion-posterior-estimator";
     private readonly ResidualMlp _network;
     private readonly ResidualMlp _ema;

@@ -2,33 +2,37 @@ using System.Runtime.InteropServices;
 
 namespace SbiSharp.Internal;
 
-/// <summary>Keeps glibc from growing the heap without bound under libtorch's pattern of large, short-lived CPU tensors.</summary>
+/// <summary>Returns freed native memory to the OS now and then, so glibc's heap does not grow without bound under libtorch's pattern of large, short-lived CPU tensors.</summary>
 /// <remarks>
-/// glibc raises its mmap threshold every time a large mmapped block is freed, after which blocks of that size come from the heap,
-/// which fragments: sampling 10,000 draws with 500 steps grew the process to 18 GB (the tensors were all freed; the heap was not
-/// returned). Fixing the threshold at 1 MiB (mallopt M_MMAP_THRESHOLD, which also turns off the dynamic adjustment) keeps it at
-/// about 0.3 GB. Called from the static constructors of the estimator, the samplers and C2ST; runs once, only on Linux with glibc.
+/// glibc raises its mmap threshold every time a large mmapped block is freed; after that, blocks of that size come from the
+/// heap, which it does not give back: sampling 10,000 draws with 500 steps grew the process to 18 GB although every tensor was
+/// disposed. Fixing the threshold (mallopt M_MMAP_THRESHOLD = 1 MiB) kept memory flat but made sampling 1.6× slower (page
+/// faults on every fresh block); calling malloc_trim(0) every <see cref="Interval"/> sampler or training steps keeps the process
+/// under 0.6 GB at almost the speed of the untrimmed heap (measured on EM-50 × 10,000 draws: 5.8–6.1 s vs 5.6 s for the first,
+/// untrimmed run, which then slows as the heap grows). Only on Linux with glibc; elsewhere it does nothing.
 /// </remarks>
 internal static class NativeHeap
 {
-    private const int MmapThreshold = -3; // M_MMAP_THRESHOLD in malloc.h
+    /// <summary>Steps between trims.</summary>
+    public const int Interval = 8;
 
-    private static int _done;
+    private static long _steps;
+    private static bool _unavailable = !OperatingSystem.IsLinux();
 
-    /// <summary>Sets the threshold once per process.</summary>
-    internal static void EnsureConfigured()
+    /// <summary>Counts one step and trims the heap every <see cref="Interval"/> steps.</summary>
+    public static void AfterStep()
     {
-        if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref _done, 1) == 1) return;
+        if (_unavailable || Interlocked.Increment(ref _steps) % Interval != 0) return;
         try
         {
-            mallopt(MmapThreshold, 1 << 20);
+            malloc_trim(0);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            // Not glibc (e.g. musl): nothing to configure.
+            _unavailable = true; // not glibc (e.g. musl)
         }
     }
 
-    [DllImport("libc", EntryPoint = "mallopt")]
-    private static extern int mallopt(int parameter, int value);
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int malloc_trim(nuint pad);
 }

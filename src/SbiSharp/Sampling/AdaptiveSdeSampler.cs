@@ -48,6 +48,7 @@ public sealed class AdaptiveSdeSampler : DiffusionSampler
                 var last = size >= remaining * (1 - 1e-9);
                 if (last) size = remaining;
                 var s = last ? StopTime : t - size;
+                Internal.NativeHeap.AfterStep();
                 using var scope = NewDisposeScope();
                 var noise = randn(y.shape, dtype: y.dtype, device: y.device, generator: generator) * Math.Sqrt(size);
                 var (d1, g2t) = Drift(denoiser, y, t, x, scoreFactor: 1.0);

@@ -14,8 +14,6 @@ namespace SbiSharp.Sampling;
 /// </remarks>
 public abstract class DiffusionSampler
 {
-    static DiffusionSampler() => NativeHeap.EnsureConfigured();
-
     private readonly double[]? _times;
 
     /// <summary>Creates the sampler on a uniform grid.</summary>
@@ -127,6 +125,7 @@ public abstract class DiffusionSampler
         {
             double t = TimeAt(denoiser.Schedule, k), next = TimeAt(denoiser.Schedule, k + 1);
             history.StepIndex = k;
+            NativeHeap.AfterStep();
             using var scope = NewDisposeScope();
             var updated = Step(denoiser, current, t, next, x, generator, history).MoveToOuterDisposeScope();
             current.Dispose();

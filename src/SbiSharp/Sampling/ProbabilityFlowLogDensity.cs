@@ -63,6 +63,7 @@ public sealed class ProbabilityFlowLogDensity
         double h = 1.0 / Options.Steps;
         for (int k = 0; k < Options.Steps; k++)
         {
+            NativeHeap.AfterStep();
             using var step = NewDisposeScope();
             double t = (double)k / Options.Steps;
             var (v1, d1) = VelocityAndDivergence(denoiser, y, t, x, probes);

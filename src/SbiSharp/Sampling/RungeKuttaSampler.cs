@@ -62,6 +62,7 @@ public abstract class RungeKuttaSampler : DiffusionSampler
                 size = Math.Clamp(size, smallest, largest);
                 var last = size >= remaining * (1 - 1e-9);
                 if (last) size = remaining;
+                Internal.NativeHeap.AfterStep();
                 using var scope = NewDisposeScope();
                 var (candidate, error, fsal) = Attempt(denoiser, y, t, -size, x, first, withError: true);
                 var scale = options.AbsoluteTolerance + options.RelativeTolerance * maximum(y.abs(), candidate.abs());

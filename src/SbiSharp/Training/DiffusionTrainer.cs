@@ -84,6 +84,7 @@ internal sealed class DiffusionTrainer
                         count++;
                         step++;
                     }
+                    Internal.NativeHeap.AfterStep();
                     if (cancellationToken.IsCancellationRequested || OutOfTime(clock) || step >= totalSteps) break;
                 }
                 losses.Add(sum / Math.Max(1, count));
