@@ -60,6 +60,16 @@ internal static class SamplerFrontier
     {
         Directory.CreateDirectory(outDir);
         var rows = new List<Dictionary<string, object>>();
+        // FRONTIER_SAMPLERS=name,name,... restricts the run to those samplers (EM-500, the baseline, always runs); FRONTIER_APPEND=1
+        // keeps the rows already in OUT_DIR/frontier.json.
+        if (Environment.GetEnvironmentVariable("FRONTIER_APPEND") == "1" && File.Exists(Path.Combine(outDir, "frontier.json")))
+            rows.AddRange(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "frontier.json")))!["rows"]!.AsArray()
+                .Select(r => r!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValueKind() switch
+                {
+                    JsonValueKind.String => (object)p.Value!.GetValue<string>(),
+                    JsonValueKind.True or JsonValueKind.False => p.Value!.GetValue<bool>(),
+                    _ => p.Key is "observation" or "network_evaluations" ? p.Value!.GetValue<int>() : (object)p.Value!.GetValue<double>(),
+                })));
         foreach (var taskName in tasks)
         {
             var modelPath = Path.Combine(modelsDir, taskName, "model.sbis");
@@ -70,7 +80,8 @@ internal static class SamplerFrontier
                 using var reference = data.ReferenceSamples(k);
                 using var x = tensor(data.Observation(k), dtype: ScalarType.Float32).unsqueeze(0);
                 double? baseline = null, baselineSeconds = null;
-                foreach (var sampler in Samplers())
+                var only = Environment.GetEnvironmentVariable("FRONTIER_SAMPLERS")?.Split(',');
+                foreach (var sampler in Samplers().Where(s => only is null || s is EulerMaruyamaSampler { Steps: 500 } || only.Contains(s.Name)))
                 {
                     var (samples, nfe, seconds) = Draw(estimator, sampler, x, draws, seed: 1000 + k);
                     double c2st;

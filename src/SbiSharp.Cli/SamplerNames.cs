@@ -7,13 +7,13 @@ internal static class SamplerNames
 {
     public static readonly string[] Valid =
     {
-        "heun", "euler", "euler-maruyama", "dpm-solver++", "rk45", "tsit5", "rk45-adaptive", "tsit5-adaptive", "sde-adaptive", "langevin-pc",
+        "heun", "euler", "euler-maruyama", "dpm-solver++", "rk45", "tsit5", "rk45-adaptive", "tsit5-adaptive", "sde-adaptive", "langevin-pc", "ancestral",
     };
 
     /// <summary>Default step count of each fixed-grid sampler, for --help.</summary>
     public static string DefaultSteps =>
         $"heun: {HeunSampler.DefaultSteps}, euler: {EulerSampler.DefaultSteps}, euler-maruyama: {EulerMaruyamaSampler.DefaultSteps}, " +
-        $"dpm-solver++: {DpmSolverPlusPlusSampler.DefaultSteps}, rk45/tsit5: {DormandPrinceSampler.DefaultSteps}, langevin-pc: {LangevinCorrectorSampler.DefaultSteps}";
+        $"dpm-solver++: {DpmSolverPlusPlusSampler.DefaultSteps}, rk45/tsit5: {DormandPrinceSampler.DefaultSteps}, langevin-pc: {LangevinCorrectorSampler.DefaultSteps}, ancestral: {AncestralSampler.DefaultSteps}";
 
     /// <summary>Default relative tolerances of the adaptive samplers, for --help.</summary>
     public static string DefaultTolerances =>
@@ -37,6 +37,7 @@ internal static class SamplerNames
             "tsit5-adaptive" => new Tsit5Sampler(steps ?? Tsit5Sampler.DefaultSteps, ode),
             "sde-adaptive" => new AdaptiveSdeSampler(sde),
             "langevin-pc" => new LangevinCorrectorSampler(steps ?? LangevinCorrectorSampler.DefaultSteps),
+            "ancestral" => new AncestralSampler(steps ?? AncestralSampler.DefaultSteps),
             _ => throw new ArgumentException($"Unknown sampler '{name}' (--sampler); valid: {string.Join(", ", Valid)}."),
         };
     }

@@ -3,7 +3,7 @@ namespace SbiSharp.Training;
 /// <summary>Mini-batch optimal-transport coupling of training data and noise (flow matching), solved by log-domain Sinkhorn.</summary>
 /// <remarks>
 /// Pooladian et al. 2023 (arXiv:2304.14772), Tong et al. 2023 (arXiv:2302.00482). The cost between data row i and noise row j is
-/// ‖θ_i − ε_j‖² + w·‖x_i − x_j‖² divided by its batch mean; with w &gt; 0 (conditional OT, Chemseddine et al. 2024,
+/// ‖θ_i − ε_j‖²/m_θ + w·‖x_i − x_j‖²/m_x, each term divided by its batch mean m; with w &gt; 0 (conditional OT, Chemseddine et al. 2024,
 /// arXiv:2403.18705; Kerrigan et al. 2024, arXiv:2404.04240) noise is only moved between rows with similar observations,
 /// so the coupling does not mix posteriors of different x. Each data row then draws its noise row from its row of the plan.
 /// </remarks>
@@ -15,7 +15,7 @@ public sealed record OptimalTransportOptions
     /// <summary>Default options with a condition weight of 10: conditional OT.</summary>
     public static OptimalTransportOptions Conditional { get; } = new() { ConditionWeight = 10 };
 
-    /// <summary>Entropic regularization ε of Sinkhorn, relative to the mean cost.</summary>
+    /// <summary>Entropic regularization ε of Sinkhorn, relative to the mean θ–noise cost.</summary>
     public double Regularization { get; init; } = 0.1;
 
     /// <summary>Most Sinkhorn iterations per batch.</summary>

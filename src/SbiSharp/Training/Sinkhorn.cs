@@ -5,13 +5,13 @@ namespace SbiSharp.Training;
 /// <summary>Log-domain Sinkhorn between two equal-size uniform empirical measures (Cuturi 2013, arXiv:1306.0895; Peyré &amp; Cuturi 2019, Remark 4.23).</summary>
 internal static class Sinkhorn
 {
-    /// <summary>The log of the entropic transport plan for <paramref name="cost"/>, (B, B), rows summing to 1/B.</summary>
+    /// <summary>The log of the entropic transport plan for <paramref name="cost"/> (already scaled to order 1), (B, B), rows summing to 1/B.</summary>
     public static Tensor LogPlan(Tensor cost, OptimalTransportOptions options, out int iterations)
     {
         using var scope = NewDisposeScope();
         var n = cost.shape[0];
         var logMarginal = -Math.Log(n);
-        var logKernel = -cost / (options.Regularization * cost.mean().clamp_min(1e-12));
+        var logKernel = -cost / options.Regularization;
         var f = zeros(n, 1, dtype: cost.dtype, device: cost.device);
         var g = zeros(1, n, dtype: cost.dtype, device: cost.device);
         iterations = 0;
@@ -40,10 +40,13 @@ internal static class Sinkhorn
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var cost = cdist(theta, noise).square();
-        if (options.ConditionWeight > 0) cost = cost + options.ConditionWeight * cdist(x, x).square();
+        var cost = Normalized(cdist(theta, noise).square());
+        if (options.ConditionWeight > 0) cost = cost + options.ConditionWeight * Normalized(cdist(x, x).square());
         var logPlan = LogPlan(cost.to(ScalarType.Float64), options, out _);
         var probabilities = (logPlan - logPlan.logsumexp(1, keepdim: true)).exp();
         return multinomial(probabilities, 1, replacement: true, generator: generator).squeeze(1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>A cost divided by its batch mean (left as is when all zero, e.g. a single observation).</summary>
+    private static Tensor Normalized(Tensor cost) => cost / cost.mean().clamp_min(1e-12);
 }

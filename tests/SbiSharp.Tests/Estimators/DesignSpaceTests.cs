@@ -133,6 +133,27 @@ public class DesignSpaceTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData("F", LossSpace.Noise, "edm")]
+    [InlineData("F", LossSpace.F, "none")]
+    [InlineData("velocity", LossSpace.Velocity, "none")]
+    [InlineData("noise", LossSpace.Noise, "none")]
+    public void EffectiveSampleFraction_NaturalPairing_IsOne(string prediction, LossSpace loss, string weighting)
+    {
+        foreach (var schedule in new INoiseSchedule[] { new EdmSchedule(), new CosineSchedule() })
+            Assert.Equal(1.0, ObjectiveConditioning.EffectiveSampleFraction(schedule, Prediction(prediction), loss, Weighting(weighting)), 6);
+    }
+
+    [Fact]
+    public void EffectiveSampleFraction_HeavyTailedWeights_IsSmall()
+    {
+        // Likelihood weighting under EDM's Gaussian training λ: |dλ/du| grows like e^{z²/2} in the tails.
+        var fraction = ObjectiveConditioning.EffectiveSampleFraction(new EdmSchedule(), new EdmParameterization(), LossSpace.Noise, new LikelihoodWeighting());
+        Assert.InRange(fraction, 0, ObjectiveConditioning.WarningFraction);
+        var flow = ObjectiveConditioning.EffectiveSampleFraction(new RectifiedFlowSchedule(), new FlowVelocityParameterization(), LossSpace.FlowVelocity, new UniformWeighting());
+        Assert.Equal(1.0, flow, 6);
+    }
+
     [Fact]
     public void Apply_UnknownDesign_ListsTheValidNames()
     {

@@ -10,7 +10,7 @@ public class SamplerContractTests
 {
     public static TheoryData<string> Samplers => new()
     {
-        "euler-maruyama", "heun", "dpm-solver++", "euler", "rk45", "tsit5", "rk45-adaptive", "tsit5-adaptive", "sde-adaptive", "langevin-pc",
+        "euler-maruyama", "heun", "dpm-solver++", "euler", "rk45", "tsit5", "rk45-adaptive", "tsit5-adaptive", "sde-adaptive", "langevin-pc", "ancestral",
     };
 
     internal static DiffusionSampler Create(string name, double stopTime = 0) => name switch
@@ -25,6 +25,7 @@ public class SamplerContractTests
         "tsit5-adaptive" => new Tsit5Sampler(adaptive: AdaptiveStepOptions.Default, stopTime: stopTime),
         "sde-adaptive" => new AdaptiveSdeSampler(stopTime: stopTime),
         "langevin-pc" => new LangevinCorrectorSampler(250, stopTime: stopTime),
+        "ancestral" => new AncestralSampler(200, stopTime: stopTime),
         _ => throw new ArgumentException(name),
     };
 
@@ -77,6 +78,41 @@ public class SamplerContractTests
         var expectedStd = Math.Sqrt(alpha * alpha * 0.05 + sigma * sigma);
         Assert.InRange(samples.mean().item<float>(), alpha * 0.5 - 0.03 * expectedStd, alpha * 0.5 + 0.03 * expectedStd);
         Assert.InRange(samples.std().item<float>(), expectedStd * 0.97, expectedStd * 1.03);
+    }
+
+    public static TheoryData<string, string> SchedulesAndSamplers()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var schedule in new[] { "cosine", "linear-vp", "geometric-ve", "rectified" })
+            foreach (var sampler in new[] { "heun", "dpm-solver++", "rk45-adaptive", "euler-maruyama", "sde-adaptive", "ancestral" })
+                data.Add(schedule, sampler);
+        return data;
+    }
+
+    /// <summary>The samplers on every other schedule, flow matching's rectified path included (stochastic samplers use the score derived from the denoiser).</summary>
+    [Theory]
+    [MemberData(nameof(SchedulesAndSamplers))]
+    public void Sample_EverySchedule_MatchesAnalyticPosterior(string scheduleName, string samplerName)
+    {
+        INoiseSchedule schedule = scheduleName switch
+        {
+            "cosine" => new CosineSchedule(),
+            "linear-vp" => new LinearVPSchedule(),
+            "geometric-ve" => new GeometricVESchedule(),
+            _ => new RectifiedFlowSchedule(),
+        };
+        var observed = new[] { 0.8, -0.6 };
+        var denoiser = new GaussianPosteriorDenoiser(schedule, 2, 0, 0.1, 0.1);
+        using var generator = new Generator(7);
+        using var x = tensor(observed, dtype: ScalarType.Float32).unsqueeze(0).expand(10_000, 2).contiguous();
+        using var samples = Create(samplerName).Sample(denoiser, x, generator);
+        var mean = samples.mean(new long[] { 0 }).data<float>().ToArray();
+        var std = samples.std(0).data<float>().ToArray();
+        for (int j = 0; j < 2; j++)
+        {
+            Assert.InRange(mean[j], observed[j] / 2 - 0.03 * Math.Sqrt(0.05), observed[j] / 2 + 0.03 * Math.Sqrt(0.05));
+            Assert.InRange(std[j], Math.Sqrt(0.05) * 0.97, Math.Sqrt(0.05) * 1.03);
+        }
     }
 
     [Fact]
