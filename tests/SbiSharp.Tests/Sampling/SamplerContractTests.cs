@@ -25,7 +25,7 @@ public class SamplerContractTests
         "tsit5-adaptive" => new Tsit5Sampler(adaptive: AdaptiveStepOptions.Default, stopTime: stopTime),
         "sde-adaptive" => new AdaptiveSdeSampler(stopTime: stopTime),
         "langevin-pc" => new LangevinCorrectorSampler(250, stopTime: stopTime),
-        "ancestral" => new AncestralSampler(200, stopTime: stopTime),
+        "ancestral" => new AncestralSampler(1000, stopTime: stopTime),
         _ => throw new ArgumentException(name),
     };
 
@@ -105,7 +105,9 @@ public class SamplerContractTests
         var denoiser = new GaussianPosteriorDenoiser(schedule, 2, 0, 0.1, 0.1);
         using var generator = new Generator(7);
         using var x = tensor(observed, dtype: ScalarType.Float32).unsqueeze(0).expand(10_000, 2).contiguous();
-        using var samples = Create(samplerName).Sample(denoiser, x, generator);
+        // Heun-40 is 5 % too wide on the geometric VE grid (uniform in log σ), which the EDM ρ-grid avoids; 100 steps suffice.
+        var sampler = samplerName == "heun" ? new HeunSampler(100) : Create(samplerName);
+        using var samples = sampler.Sample(denoiser, x, generator);
         var mean = samples.mean(new long[] { 0 }).data<float>().ToArray();
         var std = samples.std(0).data<float>().ToArray();
         for (int j = 0; j < 2; j++)

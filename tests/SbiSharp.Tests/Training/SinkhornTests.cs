@@ -11,7 +11,8 @@ public class SinkhornTests
         using var generator = new Generator(1);
         using var a = randn(new long[] { 64, 3 }, generator: generator);
         using var b = randn(new long[] { 64, 3 }, generator: generator);
-        using var cost = cdist(a, b).square().to(ScalarType.Float64);
+        using var raw = cdist(a, b).square().to(ScalarType.Float64);
+        using var cost = raw / raw.mean();
         using var logPlan = Sinkhorn.LogPlan(cost, OptimalTransportOptions.Default with { MaxIterations = 500, Tolerance = 1e-6 }, out var iterations);
         using var plan = logPlan.exp();
         Assert.True(plan.sum(new long[] { 1 }).allclose(full(64, 1.0 / 64, dtype: ScalarType.Float64), rtol: 1e-4, atol: 1e-8), "row sums");
