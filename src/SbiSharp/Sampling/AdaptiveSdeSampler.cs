@@ -41,12 +41,7 @@ public sealed class AdaptiveSdeSampler : DiffusionSampler
         {
             while (t > StopTime)
             {
-                var remaining = t - StopTime;
-                var smallest = remaining / Math.Max(1, o.MaxSteps - accepted);
-                var largest = remaining / Math.Max(1, o.MinSteps - accepted);
-                size = Math.Clamp(size, smallest, largest);
-                var last = size >= remaining * (1 - 1e-9);
-                if (last) size = remaining;
+                (size, var smallest, var last) = StepBudget.Next(t, StopTime, size, accepted, o.MinSteps, o.MaxSteps);
                 var s = last ? StopTime : t - size;
                 Internal.NativeHeap.AfterStep();
                 using var scope = NewDisposeScope();

@@ -56,12 +56,7 @@ public abstract class RungeKuttaSampler : DiffusionSampler
         {
             while (t > StopTime)
             {
-                var remaining = t - StopTime;
-                var smallest = remaining / Math.Max(1, options.MaxSteps - accepted);
-                var largest = remaining / Math.Max(1, options.MinSteps - accepted);
-                size = Math.Clamp(size, smallest, largest);
-                var last = size >= remaining * (1 - 1e-9);
-                if (last) size = remaining;
+                (size, var smallest, var last) = StepBudget.Next(t, StopTime, size, accepted, options.MinSteps, options.MaxSteps);
                 Internal.NativeHeap.AfterStep();
                 using var scope = NewDisposeScope();
                 var (candidate, error, fsal) = Attempt(denoiser, y, t, -size, x, first, withError: true);

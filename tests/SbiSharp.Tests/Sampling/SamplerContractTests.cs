@@ -182,16 +182,4 @@ public class SamplerContractTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new AdaptiveSdeSampler(AdaptiveSdeOptions.Default with { Safety = 1.5 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LangevinCorrectorSampler(snr: 0));
     }
-
-    private sealed class CountingDenoiser(IDenoiser inner) : IDenoiser
-    {
-        public int Calls { get; private set; }
-        public INoiseSchedule Schedule => inner.Schedule;
-        public int ParameterDimension => inner.ParameterDimension;
-        public Tensor Denoise(Tensor thetaT, Tensor logSnr, Tensor x)
-        {
-            Calls++;
-            return inner.Denoise(thetaT, logSnr, x);
-        }
-    }
 }
