@@ -159,6 +159,11 @@ public class EstimatorTests
         estimator.Train(data, Quick);
         estimator.Sample(x, 10, new SamplingOptions { Sampler = new HeunSampler(5), ChunkSize = 7 }).Dispose();
         estimator.Sample(new[] { 1.0, 2.0 }, 10).Dispose();
+        foreach (var sampler in new DiffusionSampler[] { new DormandPrinceSampler(adaptive: AdaptiveStepOptions.Default), new AdaptiveSdeSampler(), new DpmSolverPlusPlusSampler(5), new LangevinCorrectorSampler(5) })
+            estimator.Sample(x, 10, new SamplingOptions { Sampler = sampler }).Dispose();
+        using (var theta = zeros(4, 2))
+        using (var one = x.narrow(0, 0, 1))
+            estimator.LogProb(theta, one, new LogDensityOptions { Steps = 4 }).Dispose();
         var after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         Assert.Equal(before, after);
     }
