@@ -98,6 +98,8 @@ public class CliTests
     [InlineData("Unknown task", "train", "--task", "nope")]
     [InlineData("--theta and --x", "train", "--theta", "a.csv")]
     [InlineData("Unknown method", "bench", "--method", "nope")]
+    [InlineData("Unknown method", "train", "--task", "gaussian_linear", "--simulations", "100", "--method", "cosine-x")]
+    [InlineData("--rtol must be positive", "demo", "--sampler", "rk45-adaptive", "--rtol", "-1")]
     [InlineData("not found", "diagnose", "--model", "/nonexistent/m.sbis", "--task", "two_moons")]
     [InlineData("Give either --task NAME", "diagnose", "--model", "m.sbis")]
     [InlineData("--num-samples must be at least 2", "diagnose", "--model", "m.sbis", "--task", "two_moons", "--num-samples", "1")]
