@@ -30,6 +30,10 @@ public sealed record DiffusionEstimatorOptions
     /// <summary>Mini-batch optimal-transport pairing of data and noise during training (flow matching); null: independent pairs.</summary>
     public OptimalTransportOptions? Coupling { get; init; }
 
+    /// <summary>Probability of replacing the condition x by a learned "no observation" input during training, in [0, 1); 0 (default) trains a purely conditional model.</summary>
+    /// <remarks>With a positive value (0.1 is typical) the same network also learns the unconditional (prior) denoiser, which compositional inference and classifier-free guidance use (Ho and Salimans 2022, arXiv:2207.12598). The network then gets one extra input, the "observation present" flag.</remarks>
+    public double ConditionDropout { get; init; } = 0;
+
     /// <summary>Torch device, e.g. "cpu" or "cuda:0".</summary>
     public string Device { get; init; } = "cpu";
 
@@ -46,6 +50,8 @@ public sealed record DiffusionEstimatorOptions
         Network.Validate();
         if (!Enum.IsDefined(Loss)) throw new ArgumentOutOfRangeException(nameof(Loss), Loss, $"`Loss` must be one of {string.Join(", ", Enum.GetNames<LossSpace>())}; got {Loss}.");
         Coupling?.Validate();
+        if (!(ConditionDropout >= 0 && ConditionDropout < 1))
+            throw new ArgumentOutOfRangeException(nameof(ConditionDropout), ConditionDropout, $"`ConditionDropout` must lie in [0, 1); got {ConditionDropout}.");
         if (string.IsNullOrWhiteSpace(Device)) throw new ArgumentException("`Device` must name a torch device such as \"cpu\"; got an empty string.", nameof(Device));
         return this;
     }

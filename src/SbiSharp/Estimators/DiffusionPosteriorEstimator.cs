@@ -1,10 +1,13 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using SbiSharp.Composition;
 using SbiSharp.Data;
 using SbiSharp.Denoising;
+using SbiSharp.Guidance;
 using SbiSharp.Internal;
 using SbiSharp.Networks;
 using SbiSharp.Noise;
+using SbiSharp.Priors;
 using SbiSharp.Sampling;
 using SbiSharp.Simulators;
 using SbiSharp.Training;
@@ -44,15 +47,16 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         if (ParameterNames.Count != parameterDimension)
             throw new ArgumentException($"`parameterNames` must have {parameterDimension} entries; got {ParameterNames.Count}.", nameof(parameterNames));
         using var generator = new Generator((ulong)Options.InitializationSeed);
-        _network = new ResidualMlp(parameterDimension, observationDimension, Options.Network, generator);
-        _ema = new ResidualMlp(parameterDimension, observationDimension, Options.Network, generator);
+        var inputs = observationDimension + (Options.ConditionDropout > 0 ? 1 : 0);
+        _network = new ResidualMlp(parameterDimension, inputs, Options.Network, generator);
+        _ema = new ResidualMlp(parameterDimension, inputs, Options.Network, generator);
         _network.to(_device);
         _ema.to(_device);
         _network.eval();
         _ema.eval();
         Schedule = Options.Schedule;
-        Denoiser = new NetworkDenoiser(_ema, Schedule, Options.Prediction);
-        TrainingDenoiser = new NetworkDenoiser(_network, Schedule, Options.Prediction);
+        Denoiser = new NetworkDenoiser(_ema, Schedule, Options.Prediction, Options.ConditionDropout > 0);
+        TrainingDenoiser = new NetworkDenoiser(_network, Schedule, Options.Prediction, Options.ConditionDropout > 0);
         ThetaStandardizer = Standardizer.Identity(parameterDimension);
         XStandardizer = Standardizer.Identity(observationDimension);
     }
@@ -126,7 +130,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             if (effective < ObjectiveConditioning.WarningFraction)
                 logger?.LogWarning("The objective {Prediction}/{Loss}/{Weighting} on this schedule has an effective sample fraction of {Fraction:F3}: a few noise levels carry the gradient, and it may need far more training than the defaults to reproduce the posterior.",
                     Options.Prediction.Name, Options.Loss, Options.Weighting.Name, effective);
-            var trainer = new DiffusionTrainer(TrainingDenoiser, Denoiser, new DiffusionObjective(Options.Loss, Options.Weighting, Options.Coupling), o, logger);
+            var trainer = new DiffusionTrainer(TrainingDenoiser, Denoiser, new DiffusionObjective(Options.Loss, Options.Weighting, Options.Coupling, Options.ConditionDropout), o, logger);
             var result = trainer.Run(training, validation, Prepare, online, progress, cancellationToken);
             IsTrained = true;
             return result;
@@ -169,15 +173,17 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <param name="numSamples">Draws per observation, positive.</param>
     /// <param name="options">Sampler, seed and chunk size; null uses the defaults.</param>
     /// <param name="progress">Reports the fraction of work done, in [0, 1].</param>
+    /// <param name="guidance">Inference-time changes of the posterior (constraints, a new prior, fixed components, classifier-free guidance), applied in order around the denoiser; null or empty: the plain posterior.</param>
     /// <returns>Samples of shape (N_obs, n, Dθ) in original units, on the CPU.</returns>
     /// <exception cref="ArgumentException"><paramref name="x"/> has the wrong shape or holds NaN/Inf.</exception>
-    public Tensor Sample(Tensor x, int numSamples, SamplingOptions? options = null, IProgress<double>? progress = null)
+    public Tensor Sample(Tensor x, int numSamples, SamplingOptions? options = null, IProgress<double>? progress = null, IReadOnlyList<DenoiserGuidance>? guidance = null)
     {
         Check.Matrix(x, ObservationDimension, nameof(x), "(N_obs, Dx) to match the model's observation dimension");
         Check.Finite(x, nameof(x));
         Check.PositiveValue(numSamples, nameof(numSamples));
         var o = (options ?? SamplingOptions.Default).Validate();
         var sampler = o.Sampler;
+        var denoiser = Guide(guidance);
         long observations = x.shape[0];
         long total = observations * numSamples;
         using var generator = new Generator((ulong)(o.Seed ?? Random.Shared.NextInt64()));
@@ -197,7 +203,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             var condition = standardizedX.index_select(0, rows);
             var chunkIndex = done;
             var stepProgress = progress is null ? null : new SynchronousProgress<int>(k => progress.Report((chunkIndex + (double)k / sampler.Steps) / chunkCount));
-            var standardized = sampler.Sample(Denoiser, condition, generator, progress: stepProgress);
+            var standardized = sampler.Sample(denoiser, condition, generator, progress: stepProgress);
             parts.Add(ThetaStandardizer.Inverse(standardized).cpu().MoveToOuterDisposeScope());
             done++;
             progress?.Report((double)done / chunkCount);
@@ -206,14 +212,121 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     }
 
     /// <summary>Draws <paramref name="numSamples"/> posterior samples for one observation, shape (n, Dθ).</summary>
-    public Tensor Sample(double[] x, int numSamples, SamplingOptions? options = null, IProgress<double>? progress = null)
+    public Tensor Sample(double[] x, int numSamples, SamplingOptions? options = null, IProgress<double>? progress = null, IReadOnlyList<DenoiserGuidance>? guidance = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Length != ObservationDimension)
             throw new ArgumentException($"`x` must have {ObservationDimension} values to match the model's observation dimension; got {x.Length}.", nameof(x));
         using var scope = NewDisposeScope();
-        var samples = Sample(tensor(x, dtype: ScalarType.Float32).unsqueeze(0), numSamples, options, progress);
+        var samples = Sample(tensor(x, dtype: ScalarType.Float32).unsqueeze(0), numSamples, options, progress, guidance);
         return samples[0].MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The sampling denoiser wrapped by <paramref name="guidance"/>, in order.</summary>
+    private IDenoiser Guide(IReadOnlyList<DenoiserGuidance>? guidance)
+    {
+        IDenoiser denoiser = Denoiser;
+        if (guidance is null) return denoiser;
+        var context = new GuidanceContext(ThetaStandardizer, Denoiser.HasPresenceFlag ? Denoiser.Unconditional : null);
+        for (int i = 0; i < guidance.Count; i++)
+            denoiser = (guidance[i] ?? throw new ArgumentException($"`guidance[{i}]` is null.", nameof(guidance))).Apply(denoiser, context);
+        return denoiser;
+    }
+
+    /// <summary>Draws from p(θ | x₁, …, x_N) for N conditionally independent observations by composing the single-observation model (no retraining).</summary>
+    /// <param name="observations">x₁..x_N, (N, Dx), original units.</param>
+    /// <param name="numSamples">Draws, positive.</param>
+    /// <param name="composition">Combination rule and chunking; null uses the defaults (GAUSS).</param>
+    /// <param name="options">Sampler and seed; <see cref="SamplingOptions.ChunkSize"/> bounds the draws integrated at once.</param>
+    /// <param name="prior">The training prior in original units, used (moment-matched to a Gaussian in standardized units, exact for Gaussian priors) as the prior denoiser; null uses the network's unconditional mode (needs <see cref="DiffusionEstimatorOptions.ConditionDropout"/> &gt; 0).</param>
+    /// <returns>Samples (n, Dθ) in original units, on the CPU.</returns>
+    /// <exception cref="ArgumentException">Wrong shapes or non-finite values.</exception>
+    /// <exception cref="InvalidOperationException">No prior given and the model has no unconditional mode.</exception>
+    public Tensor SampleComposed(Tensor observations, int numSamples, CompositionOptions? composition = null, SamplingOptions? options = null, IPrior? prior = null)
+    {
+        Check.Matrix(observations, ObservationDimension, nameof(observations), "(N, Dx) to match the model's observation dimension");
+        Check.Finite(observations, nameof(observations));
+        Check.PositiveValue(numSamples, nameof(numSamples));
+        if (prior is not null && prior.Dimension != ParameterDimension)
+            throw new ArgumentException($"`prior` has dimension {prior.Dimension}; the model's θ has {ParameterDimension}.", nameof(prior));
+        var c = (composition ?? CompositionOptions.Default).Validate();
+        var o = (options ?? SamplingOptions.Default).Validate();
+        using var generator = new Generator((ulong)(o.Seed ?? Random.Shared.NextInt64()));
+        using var noGrad = no_grad();
+        using var outer = NewDisposeScope();
+        var x = XStandardizer.Forward(observations.to(ScalarType.Float32).to(_device));
+        long n = x.shape[0];
+        int d = ParameterDimension;
+        IDenoiser priorDenoiser = prior is null ? Denoiser.Unconditional : MomentMatched(prior, generator);
+        Tensor? posteriorCovariances = null, priorCovariance = null;
+        if (c.Method == CompositionMethod.Gauss)
+        {
+            posteriorCovariances = PilotCovariances(x, c.PilotDraws, o, generator);
+            if (prior is null)
+            {
+                var draws = o.Sampler.Sample(priorDenoiser, zeros(new[] { (long)c.PilotDraws * 4, 0L }, device: _device), generator);
+                priorCovariance = Covariances(draws.unsqueeze(0))[0];
+            }
+        }
+        using var composed = new CompositionalDenoiser(Denoiser, x, priorDenoiser, c, posteriorCovariances, priorCovariance);
+        var (a, s) = Schedule.Scales(Schedule.LogSnr(o.Sampler.StartTime));
+        var parts = new List<Tensor>();
+        for (long start = 0; start < numSamples; start += o.ChunkSize)
+        {
+            using var scope = NewDisposeScope();
+            var len = Math.Min(o.ChunkSize, numSamples - start);
+            // The composed posterior is about N times narrower than the standardized data; scale the initial noise to match.
+            var initial = randn(new[] { len, (long)d }, generator: generator, device: _device) * Math.Sqrt(a * a / n + s * s);
+            var draws = o.Sampler.Sample(composed, zeros(new[] { len, 0L }, device: _device), generator, initial);
+            if (!draws.isfinite().all().item<bool>())
+                throw new InvalidOperationException($"Composing {n} observations with {c.Method} diverged (non-finite draws); use {nameof(CompositionMethod.Gauss)} or {nameof(CompositionMethod.Jac)}, or a sampler with more steps.");
+            parts.Add(ThetaStandardizer.Inverse(draws).cpu().MoveToOuterDisposeScope());
+        }
+        return cat(parts.ToArray(), 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A Gaussian denoiser with the prior's mean and covariance in standardized units (from 20,000 prior draws).</summary>
+    private GaussianDenoiser MomentMatched(IPrior prior, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        var draws = ThetaStandardizer.Forward(prior.Sample(20_000, generator).to(ScalarType.Float64));
+        var mean = draws.mean(new long[] { 0 });
+        var covariance = Covariances(draws.unsqueeze(0))[0];
+        var d = ParameterDimension;
+        var cov = new double[d, d];
+        var flat = covariance.to(ScalarType.Float64).cpu().data<double>().ToArray();
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+                cov[i, j] = flat[i * d + j];
+        return new GaussianDenoiser(Schedule, mean.cpu().data<double>().ToArray(), cov);
+    }
+
+    /// <summary>Covariance of each single-observation posterior in standardized units, (N, D, D), from a pilot run.</summary>
+    private Tensor PilotCovariances(Tensor x, int draws, SamplingOptions o, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        long n = x.shape[0];
+        var parts = new List<Tensor>();
+        long perChunk = Math.Max(1, o.ChunkSize / draws);
+        for (long start = 0; start < n; start += perChunk)
+        {
+            var count = Math.Min(perChunk, n - start);
+            var condition = x.narrow(0, start, count).repeat_interleave(draws, 0);
+            var samples = o.Sampler.Sample(Denoiser, condition, generator);
+            parts.Add(Covariances(samples.view(count, draws, ParameterDimension)));
+        }
+        return cat(parts.ToArray(), 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Sample covariances of (G, K, D) groups, (G, D, D), with a small ridge so they stay invertible.</summary>
+    private static Tensor Covariances(Tensor groups)
+    {
+        using var scope = NewDisposeScope();
+        var g = groups.to(ScalarType.Float64);
+        var centered = g - g.mean(new long[] { 1 }, keepdim: true);
+        var cov = centered.transpose(1, 2).matmul(centered) / (g.shape[1] - 1);
+        var ridge = 1e-6 * cov.diagonal(dim1: 1, dim2: 2).mean(new long[] { 1 }).view(-1, 1, 1) * eye(g.shape[2], dtype: ScalarType.Float64, device: g.device).unsqueeze(0);
+        return (cov + ridge).MoveToOuterDisposeScope();
     }
 
     /// <summary>The model's log posterior density log q(θ | x), by the probability-flow ODE (see <see cref="ProbabilityFlowLogDensity"/>).</summary>

@@ -23,7 +23,10 @@ internal static class DiffusionLoss
         if (objective.Coupling is { } coupling)
             noise = noise.index_select(0, Sinkhorn.Pairing(theta, noise, x, coupling, generator));
         var thetaT = alpha * theta + sigma * noise;
-        var denoised = denoiser.Denoise(thetaT, logSnr, x);
+        Tensor? present = objective.ConditionDropout > 0
+            ? rand(new[] { rows, 1L }, dtype: theta.dtype, device: theta.device, generator: generator).ge(objective.ConditionDropout).to(theta.dtype)
+            : null;
+        var denoised = denoiser.Denoise(thetaT, logSnr, x, present);
         var factor = SpaceFactor(objective.Space, logSnr, alpha, sigma);
         var weight = objective.Weighting.Weight(denoiser.Schedule, logSnr, u) * factor.square();
         var perRow = (denoised - theta).square().mean(new long[] { 1 }, keepdim: true);
