@@ -20,6 +20,7 @@ public sealed class CompositionalDenoiser : IDenoiser, IDisposable
     private readonly Tensor _observations;
     private readonly Tensor? _posteriorPrecisions;
     private readonly Tensor? _priorPrecision;
+    private readonly Tensor? _likelihoodPrecisionSum;
 
     /// <summary>Creates the composed denoiser.</summary>
     /// <param name="conditional">Single-observation denoiser.</param>
@@ -53,8 +54,12 @@ public sealed class CompositionalDenoiser : IDenoiser, IDisposable
                 ?? throw new ArgumentException("GAUSS needs `priorCovariance` (Dθ, Dθ) unless the prior is a GaussianDenoiser.", nameof(priorCovariance));
             if (!priorCov.shape.SequenceEqual(new long[] { d, d }))
                 throw new ArgumentException($"`priorCovariance` must have shape ({d}, {d}); got {Check.Shape(priorCov)}.", nameof(priorCovariance));
-            _posteriorPrecisions = linalg.inv(posteriorCovariances.to(ScalarType.Float64)).MoveToOuterDisposeScope().DetachFromDisposeScope();
-            _priorPrecision = linalg.inv(priorCov.to(ScalarType.Float64)).MoveToOuterDisposeScope().DetachFromDisposeScope();
+            // GAUSS's likelihood precisions Σᵢ⁻¹ − Σ₀⁻¹ do not depend on t: clip and keep them once.
+            var priorPrecision = linalg.inv(priorCov.to(ScalarType.Float64));
+            var likelihood = AtLeastPrior(linalg.inv(posteriorCovariances.to(ScalarType.Float64)), priorPrecision) - priorPrecision.unsqueeze(0);
+            _posteriorPrecisions = likelihood.MoveToOuterDisposeScope().DetachFromDisposeScope();
+            _likelihoodPrecisionSum = likelihood.sum(new long[] { 0 }).MoveToOuterDisposeScope().DetachFromDisposeScope();
+            _priorPrecision = priorPrecision.MoveToOuterDisposeScope().DetachFromDisposeScope();
         }
     }
 
@@ -83,6 +88,9 @@ public sealed class CompositionalDenoiser : IDenoiser, IDisposable
         var identity = eye(d, dtype: f64, device: thetaT.device).unsqueeze(0);
         var sumMean = zeros(new[] { b, (long)d }, dtype: f64, device: thetaT.device);
         var sumPrecision = zeros(new[] { b, (long)d, (long)d }, dtype: f64, device: thetaT.device);
+        var sumLikelihoodMean = zeros(new[] { b, (long)d }, dtype: f64, device: thetaT.device);
+        Tensor? priorMean = null, priorPrecision = null;
+        if (Options.Method != CompositionMethod.Sum) (priorMean, priorPrecision) = PriorMoments(thetaT, logSnr, x, snr, identity);
         long chunk = Math.Max(1, Options.MaxRows / Math.Max(1, b));
         for (long start = 0; start < n; start += chunk)
         {
@@ -99,15 +107,18 @@ public sealed class CompositionalDenoiser : IDenoiser, IDisposable
                     sumMean.add_(mean.sum(new long[] { 0 }));
                     continue;
                 case CompositionMethod.Gauss:
+                    // Pᵢ = P₀(t) + Lᵢ with constant Lᵢ: accumulate Σ θ̂ᵢ (in sumMean) and Σ Lᵢ θ̂ᵢ separately.
                     mean = _conditional.Denoise(theta, lambda, obs).to(f64).view(count, b, d, 1);
-                    precision = _posteriorPrecisions!.narrow(0, start, count).to(thetaT.device).unsqueeze(1) + snr.unsqueeze(0) * identity;
-                    break;
+                    sumMean.add_(mean.squeeze(3).sum(new long[] { 0 }));
+                    sumLikelihoodMean.add_(_posteriorPrecisions!.narrow(0, start, count).to(thetaT.device).unsqueeze(1).matmul(mean).squeeze(3).sum(new long[] { 0 }));
+                    continue;
                 default:
                     var (m, c) = DenoiserJacobian.Covariance(_conditional, theta, lambda, obs);
                     mean = m.to(f64).view(count, b, d, 1);
                     precision = linalg.inv(c.to(f64) + 1e-9 * identity).view(count, b, d, d);
                     break;
             }
+            precision = AtLeastPrior(precision.view(count, b, d, d), priorPrecision!);
             sumPrecision.add_(precision.sum(new long[] { 0 }));
             sumMean.add_(precision.matmul(mean).squeeze(3).sum(new long[] { 0 }));
         }
@@ -115,36 +126,65 @@ public sealed class CompositionalDenoiser : IDenoiser, IDisposable
         Tensor result;
         if (Options.Method == CompositionMethod.Sum)
         {
-            var priorMean = _prior.Denoise(thetaT, logSnr, x).to(f64);
+            var priorDenoised = _prior.Denoise(thetaT, logSnr, x).to(f64);
             var weight = Options.DampPriorScore ? alpha.square() / (alpha.square() + sigma.square()) : ones_like(alpha);
             // Scores sᵢ = (αθ̂ᵢ − θ_t)/σ², summed with (1 − N)·w·s₀, then mapped back to a denoised mean.
-            var score = (alpha * sumMean - n * theta64) / sigma.square() + (1 - n) * weight * (alpha * priorMean - theta64) / sigma.square();
+            var score = (alpha * sumMean - n * theta64) / sigma.square() + (1 - n) * weight * (alpha * priorDenoised - theta64) / sigma.square();
             result = (sigma.square() * score + theta64) / alpha;
         }
         else
         {
-            Tensor priorMean, priorPrecision;
+            Tensor total, rhs;
             if (Options.Method == CompositionMethod.Gauss)
             {
-                priorMean = _prior.Denoise(thetaT, logSnr, x).to(f64);
-                priorPrecision = _priorPrecision!.to(thetaT.device).unsqueeze(0) + snr * identity;
-            }
-            else if (_prior is GaussianDenoiser gaussian)
-            {
-                priorMean = gaussian.Denoise(thetaT, logSnr, x).to(f64);
-                priorPrecision = linalg.inv(gaussian.DenoisingCovariance(logSnr).to(thetaT.device));
+                // Λ = P₀ + Σ Lᵢ; Λθ̂ = P₀ Σ θ̂ᵢ + Σ Lᵢ θ̂ᵢ + (1 − N) P₀ θ̂₀.
+                total = priorPrecision! + _likelihoodPrecisionSum!.to(thetaT.device).unsqueeze(0);
+                rhs = priorPrecision!.matmul((sumMean + (1 - n) * priorMean!).unsqueeze(2)).squeeze(2) + sumLikelihoodMean;
             }
             else
             {
-                var (m0, c0) = DenoiserJacobian.Covariance(_prior, thetaT, logSnr, x);
-                priorMean = m0.to(f64);
-                priorPrecision = linalg.inv(c0.to(f64) + 1e-9 * identity);
+                total = sumPrecision + (1 - n) * priorPrecision!;
+                rhs = sumMean + (1 - n) * priorPrecision!.matmul(priorMean!.unsqueeze(2)).squeeze(2);
             }
-            var total = sumPrecision + (1 - n) * priorPrecision;
-            var rhs = sumMean + (1 - n) * priorPrecision.matmul(priorMean.unsqueeze(2)).squeeze(2);
             result = linalg.solve(total, rhs.unsqueeze(2)).squeeze(2);
         }
         return result.to(thetaT.dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The prior's denoised mean (B, D) and denoising precision (B, D, D), float64.</summary>
+    private (Tensor Mean, Tensor Precision) PriorMoments(Tensor thetaT, Tensor logSnr, Tensor x, Tensor snr, Tensor identity)
+    {
+        using var scope = NewDisposeScope();
+        Tensor mean, precision;
+        if (Options.Method == CompositionMethod.Gauss)
+        {
+            mean = _prior.Denoise(thetaT, logSnr, x).to(ScalarType.Float64);
+            precision = _priorPrecision!.to(thetaT.device).unsqueeze(0) + snr * identity;
+        }
+        else if (_prior is GaussianDenoiser gaussian)
+        {
+            mean = gaussian.Denoise(thetaT, logSnr, x).to(ScalarType.Float64);
+            precision = linalg.inv(gaussian.DenoisingCovariance(logSnr).to(thetaT.device));
+        }
+        else
+        {
+            var (m0, c0) = DenoiserJacobian.Covariance(_prior, thetaT, logSnr, x);
+            mean = m0.to(ScalarType.Float64);
+            precision = linalg.inv(c0.to(ScalarType.Float64) + 1e-9 * identity);
+        }
+        return (mean.MoveToOuterDisposeScope(), precision.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Each observation's precision as P₀ + (Pᵢ − P₀)₊: an observation cannot make θ less certain than the prior, so negative eigenvalues of the likelihood part (estimation noise) are clipped; this keeps Λ ⪰ P₀ positive definite.</summary>
+    private static Tensor AtLeastPrior(Tensor precision, Tensor priorPrecision)
+    {
+        using var scope = NewDisposeScope();
+        var prior = priorPrecision.unsqueeze(0);
+        var likelihood = precision - prior;
+        likelihood = 0.5 * (likelihood + likelihood.transpose(-1, -2));
+        var (values, vectors) = linalg.eigh(likelihood);
+        var clipped = vectors.matmul((values.clamp_min(0).unsqueeze(-1) * vectors.transpose(-1, -2)));
+        return (prior + clipped).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -152,6 +192,7 @@ public sealed class CompositionalDenoiser : IDenoiser, IDisposable
     {
         _observations.Dispose();
         _posteriorPrecisions?.Dispose();
+        _likelihoodPrecisionSum?.Dispose();
         _priorPrecision?.Dispose();
     }
 }

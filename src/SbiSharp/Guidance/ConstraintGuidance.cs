@@ -64,7 +64,9 @@ public sealed class ConstraintGuidance : DenoiserGuidance
             Tensor denoised, gradient;
             using (enable_grad())
             {
-                var input = thetaT.detach().requires_grad_(true);
+                // Nested inside another gradient-taking guidance, stay differentiable (double backward).
+                var outer = thetaT.requires_grad;
+                var input = outer ? thetaT : thetaT.detach().requires_grad_(true);
                 var estimate = inner.Denoise(input, logSnr, x);
                 var original = standardizer.Inverse(estimate);
                 var scale = guidance.TimeScaling?.Invoke(alpha, sigma) ?? alpha.square() / sigma.square();
@@ -75,8 +77,9 @@ public sealed class ConstraintGuidance : DenoiserGuidance
                     var term = -nn.functional.softplus(scale * value);
                     barrier = barrier is null ? term : barrier + term;
                 }
-                gradient = autograd.grad(new[] { barrier!.sum() }, new[] { input })[0];
-                denoised = estimate.detach();
+                DenoiserJacobian.RequireGradient(barrier!, "constraint barrier");
+                gradient = autograd.grad(new[] { barrier!.sum() }, new[] { input }, retain_graph: outer, create_graph: outer)[0];
+                denoised = outer ? estimate : estimate.detach();
             }
             // A score change Δs moves the denoised mean by (σ²/α)·Δs.
             var result = denoised + guidance.Strength * sigma.square() / alpha * gradient;
