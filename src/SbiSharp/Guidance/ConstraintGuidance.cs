@@ -39,6 +39,9 @@ public sealed class ConstraintGuidance : DenoiserGuidance
     /// <summary>Time scaling s(α, σ) of the constraint, from tensors (B, 1) to (B, 1); null: α²/σ² (the signal-to-noise ratio).</summary>
     public Func<Tensor, Tensor, Tensor>? TimeScaling { get; init; }
 
+    /// <summary>Whether the gradient flows through the denoiser (∇_{θ_t}, one backward pass through the network; default) or is taken at the denoised estimate and scaled by 1/α (∇_{θ̂}/α, no backward pass through the network).</summary>
+    public bool ThroughDenoiser { get; init; } = true;
+
     /// <inheritdoc />
     public override IDenoiser Apply(IDenoiser inner, GuidanceContext context)
     {
@@ -66,8 +69,10 @@ public sealed class ConstraintGuidance : DenoiserGuidance
             {
                 // Nested inside another gradient-taking guidance, stay differentiable (double backward).
                 var outer = thetaT.requires_grad;
-                var input = outer ? thetaT : thetaT.detach().requires_grad_(true);
+                var through = guidance.ThroughDenoiser || outer;
+                var input = outer ? thetaT : thetaT.detach().requires_grad_(through);
                 var estimate = inner.Denoise(input, logSnr, x);
+                if (!through) estimate = estimate.detach().requires_grad_(true);
                 var original = standardizer.Inverse(estimate);
                 var scale = guidance.TimeScaling?.Invoke(alpha, sigma) ?? alpha.square() / sigma.square();
                 Tensor? barrier = null;
@@ -78,7 +83,9 @@ public sealed class ConstraintGuidance : DenoiserGuidance
                     barrier = barrier is null ? term : barrier + term;
                 }
                 DenoiserJacobian.RequireGradient(barrier!, "constraint barrier");
-                gradient = autograd.grad(new[] { barrier!.sum() }, new[] { input }, retain_graph: outer, create_graph: outer)[0];
+                gradient = through
+                    ? autograd.grad(new[] { barrier!.sum() }, new[] { input }, retain_graph: outer, create_graph: outer)[0]
+                    : autograd.grad(new[] { barrier!.sum() }, new[] { estimate })[0] / alpha;
                 denoised = outer ? estimate : estimate.detach();
             }
             // A score change Δs moves the denoised mean by (σ²/α)·Δs.

@@ -42,12 +42,20 @@ public sealed class ResidualMlp : nn.Module<Tensor, Tensor, Tensor, Tensor>
             list.Add(new ResidualBlock(i == 0 ? 2 * w : w, w, timeFeatures, options.Dropout));
         blocks = nn.ModuleList(list.ToArray());
         output = nn.Linear(w, parameterDimension);
+        RegisterComponents();
         using (no_grad())
         {
+            // nn.Linear initializes from torch's global generator; redraw every layer from ours so that a seed fixes the network.
+            foreach (var (_, module) in named_modules())
+                if (module is TorchSharp.Modules.Linear linear)
+                {
+                    var bound = 1 / Math.Sqrt(linear.in_features);
+                    foreach (var p in linear.bias is null ? new[] { linear.weight! } : new[] { linear.weight!, linear.bias })
+                        p.copy_((rand(p.shape, dtype: p.dtype, generator: generator) * 2 - 1) * bound);
+                }
             output.weight!.zero_();
             output.bias!.zero_();
         }
-        RegisterComponents();
     }
 
     /// <summary>The architecture.</summary>

@@ -28,6 +28,12 @@ public static class InverseKinematicsTask
         return new SbiTask(Name, prior, simulator, new[] { "h", "alpha1", "alpha2", "alpha3" });
     }
 
+    /// <summary>The elbow-up constraint for <see cref="Guidance.ConstraintGuidance"/>: c(θ) = −sin α₁ ≤ 0, i.e. the first segment leans right (α₁ &gt; 0 for |α₁| &lt; π).</summary>
+    public static Func<Tensor, Tensor> ElbowUp { get; } = theta => -theta[.., 1].sin();
+
+    /// <summary>The elbow-down constraint: c(θ) = sin α₁ ≤ 0.</summary>
+    public static Func<Tensor, Tensor> ElbowDown { get; } = theta => theta[.., 1].sin();
+
     /// <summary>Joint positions of the arm for each θ: shape (B, 4, 2) — the base (h, 0), two elbows and the end point.</summary>
     public static Tensor Joints(Tensor theta)
     {
