@@ -257,15 +257,15 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         var x = XStandardizer.Forward(observations.to(ScalarType.Float32).to(_device));
         long n = x.shape[0];
         int d = ParameterDimension;
-        IDenoiser priorDenoiser = prior is null ? Denoiser.Unconditional : MomentMatched(prior, generator);
+        IDenoiser priorDenoiser = prior is null ? Denoiser.Unconditional : CompositionSetup.MomentMatched(prior, ThetaStandardizer, Schedule, generator);
         Tensor? posteriorCovariances = null, priorCovariance = null;
         if (c.Method == CompositionMethod.Gauss)
         {
-            posteriorCovariances = PilotCovariances(x, c.PilotDraws, o, generator);
+            posteriorCovariances = CompositionSetup.PilotCovariances(Denoiser, x, c.PilotDraws, o, generator);
             if (prior is null)
             {
                 var draws = o.Sampler.Sample(priorDenoiser, zeros(new[] { (long)c.PilotDraws * 4, 0L }, device: _device), generator);
-                priorCovariance = Covariances(draws.unsqueeze(0))[0];
+                priorCovariance = CompositionSetup.Covariances(draws.unsqueeze(0))[0];
             }
         }
         using var composed = new CompositionalDenoiser(Denoiser, x, priorDenoiser, c, posteriorCovariances, priorCovariance);
@@ -283,50 +283,6 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             parts.Add(ThetaStandardizer.Inverse(draws).cpu().MoveToOuterDisposeScope());
         }
         return cat(parts.ToArray(), 0).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>A Gaussian denoiser with the prior's mean and covariance in standardized units (from 20,000 prior draws).</summary>
-    private GaussianDenoiser MomentMatched(IPrior prior, Generator generator)
-    {
-        using var scope = NewDisposeScope();
-        var draws = ThetaStandardizer.Forward(prior.Sample(20_000, generator).to(ScalarType.Float64));
-        var mean = draws.mean(new long[] { 0 });
-        var covariance = Covariances(draws.unsqueeze(0))[0];
-        var d = ParameterDimension;
-        var cov = new double[d, d];
-        var flat = covariance.to(ScalarType.Float64).cpu().data<double>().ToArray();
-        for (int i = 0; i < d; i++)
-            for (int j = 0; j < d; j++)
-                cov[i, j] = flat[i * d + j];
-        return new GaussianDenoiser(Schedule, mean.cpu().data<double>().ToArray(), cov);
-    }
-
-    /// <summary>Covariance of each single-observation posterior in standardized units, (N, D, D), from a pilot run.</summary>
-    private Tensor PilotCovariances(Tensor x, int draws, SamplingOptions o, Generator generator)
-    {
-        using var scope = NewDisposeScope();
-        long n = x.shape[0];
-        var parts = new List<Tensor>();
-        long perChunk = Math.Max(1, o.ChunkSize / draws);
-        for (long start = 0; start < n; start += perChunk)
-        {
-            var count = Math.Min(perChunk, n - start);
-            var condition = x.narrow(0, start, count).repeat_interleave(draws, 0);
-            var samples = o.Sampler.Sample(Denoiser, condition, generator);
-            parts.Add(Covariances(samples.view(count, draws, ParameterDimension)));
-        }
-        return cat(parts.ToArray(), 0).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Sample covariances of (G, K, D) groups, (G, D, D), with a small ridge so they stay invertible.</summary>
-    private static Tensor Covariances(Tensor groups)
-    {
-        using var scope = NewDisposeScope();
-        var g = groups.to(ScalarType.Float64);
-        var centered = g - g.mean(new long[] { 1 }, keepdim: true);
-        var cov = centered.transpose(1, 2).matmul(centered) / (g.shape[1] - 1);
-        var ridge = 1e-6 * cov.diagonal(dim1: 1, dim2: 2).mean(new long[] { 1 }).view(-1, 1, 1) * eye(g.shape[2], dtype: ScalarType.Float64, device: g.device).unsqueeze(0);
-        return (cov + ridge).MoveToOuterDisposeScope();
     }
 
     /// <summary>The model's log posterior density log q(θ | x), by the probability-flow ODE (see <see cref="ProbabilityFlowLogDensity"/>).</summary>
