@@ -1,6 +1,7 @@
 #:project ../src/SbiSharp/SbiSharp.csproj
 #:package TorchSharp-cpu
 #:property JsonSerializerIsReflectionEnabledByDefault=true
+#:property PublishAot=false
 // A hierarchical model by composition: train on single groups, infer the global parameter from many groups, then the locals.
 // Run from the repository root:  dotnet run samples/hierarchical.cs [OUT_DIR]
 //

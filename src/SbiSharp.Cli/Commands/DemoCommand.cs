@@ -31,6 +31,9 @@ internal static class DemoCommand
     /// <summary>Guided draws use a stochastic sampler: with Heun-30 the guided draws' end-point error doubled, with Langevin-PC-50 it stays near the unguided one (ConstraintGuidanceTests).</summary>
     public static DiffusionSampler GuidedSampler { get; } = new LangevinCorrectorSampler(50);
 
+    /// <summary>The demo's constraint sharpness: c = ∓sin α₁ lies in [−1, 1], so k = 1 acts too late (measured: 65 % of guided draws within 0.1 of the target vs 92 % unguided; k = 100: 92 %).</summary>
+    public const double DefaultGuideSharpness = 100;
+
     public static Command Create(Option<bool> verbose)
     {
         var outDir = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "demo-out" };
@@ -40,10 +43,11 @@ internal static class DemoCommand
         var calibrationDraws = new Option<int>("--calibration-draws") { Description = "Posterior draws per held-out simulation", DefaultValueFactory = _ => DefaultCalibrationDraws };
         var guide = new Option<string>("--guide") { Description = $"Constraint guidance for extra draws, plotted beside the unguided ones: {string.Join(", ", Guides)} (sampled with {GuidedSampler.Name})", DefaultValueFactory = _ => DefaultGuide };
         var guideStrength = new Option<double>("--guide-strength") { Description = "Guidance strength λ", DefaultValueFactory = _ => ConstraintGuidance.DefaultStrength };
+        var guideSharpness = new Option<double>("--guide-sharpness") { Description = "Sharpness k of the constraint's time scaling k·α²/σ²", DefaultValueFactory = _ => DefaultGuideSharpness };
         var training = new TrainingCliOptions(DemoTraining);
         var sampling = new SamplingCliOptions();
         var command = new Command("demo", "Inverse-kinematics tutorial: simulate, train a diffusion posterior, sample x = (0, 1.5), check calibration, write results and plots.");
-        foreach (var o in new Option[] { outDir, simulations, draws, calibrationSets, calibrationDraws, guide, guideStrength }) command.Options.Add(o);
+        foreach (var o in new Option[] { outDir, simulations, draws, calibrationSets, calibrationDraws, guide, guideStrength, guideSharpness }) command.Options.Add(o);
         training.AddTo(command);
         sampling.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
@@ -52,7 +56,7 @@ internal static class DemoCommand
             var settings = new DemoSettings(result.GetValue(outDir)!, Positive(result.GetValue(simulations), "--simulations"), Positive(result.GetValue(draws), "--num-samples"),
                 Positive(result.GetValue(calibrationSets), "--calibration-sets"), Positive(result.GetValue(calibrationDraws), "--calibration-draws"),
                 trainingOptions, training.ReadNetwork(result), sampling.Read(result, trainingOptions.Seed),
-                Guide(result.GetValue(guide)!), GuideStrength(result.GetValue(guideStrength)));
+                Guide(result.GetValue(guide)!), GuideStrength(result.GetValue(guideStrength)), GuideSharpness(result.GetValue(guideSharpness)));
             return Run(settings);
         }));
         return command;
@@ -64,11 +68,14 @@ internal static class DemoCommand
     private static double GuideStrength(double value) =>
         value >= 0 && double.IsFinite(value) ? value : throw new ArgumentException($"--guide-strength must be finite and non-negative; got {value}.");
 
+    private static double GuideSharpness(double value) =>
+        value > 0 && double.IsFinite(value) ? value : throw new ArgumentException($"--guide-sharpness must be positive and finite; got {value}.");
+
     private static int Positive(int value, string name) =>
         value > 0 ? value : throw new ArgumentException($"{name} must be positive; got {value}.");
 
     private sealed record DemoSettings(string Out, int Simulations, int Draws, int CalibrationSets, int CalibrationDraws,
-        TrainingOptions Training, SbiSharp.Networks.NetworkOptions Network, SamplingOptions Sampling, string Guide, double GuideStrength);
+        TrainingOptions Training, SbiSharp.Networks.NetworkOptions Network, SamplingOptions Sampling, string Guide, double GuideStrength, double GuideSharpness);
 
     private static int Run(DemoSettings s)
     {
@@ -154,11 +161,14 @@ internal static class DemoCommand
             {
                 constraint = guided.Constraint,
                 strength = guided.Strength,
+                sharpness = guided.Sharpness,
                 sampler = guided.Sampler,
                 draws = guided.Draws,
                 fraction_satisfied = guided.FractionSatisfied,
                 unguided_fraction_satisfied = guided.UnguidedFractionSatisfied,
                 median_end_point_error = guided.MedianEndPointError,
+                fraction_end_point_within_0_1 = guided.FractionWithin01,
+                unguided_fraction_end_point_within_0_1 = guided.UnguidedFractionWithin01,
                 seconds = guided.Seconds,
             },
             diagnostics = DiagnoseCommand.Summary(report, task.ParameterNames, s.CalibrationSets, s.CalibrationDraws, s.Sampling),
@@ -177,13 +187,14 @@ internal static class DemoCommand
         AnsiConsole.MarkupLine($"training {trained.Seconds:F1} s ({trained.Steps} steps, {trained.StepsPerSecond:F0}/s, best epoch {trained.BestEpoch}); " +
             $"sampling {s.Draws} draws {samplingSeconds:F2} s; median end-point error {reachError:F3}; elbow up {elbowUp:P0}; total {total.Elapsed.TotalSeconds:F0} s");
         if (guided is not null)
-            AnsiConsole.MarkupLine($"guided ({guided.Constraint}, λ = {guided.Strength}, {guided.Sampler}): {guided.FractionSatisfied:P1} satisfy the constraint (unguided {guided.UnguidedFractionSatisfied:P1}); median end-point error {guided.MedianEndPointError:F3}; {guided.Seconds:F1} s");
+            AnsiConsole.MarkupLine($"guided ({guided.Constraint}, λ = {guided.Strength}, k = {guided.Sharpness}, {guided.Sampler}): {guided.FractionSatisfied:P1} satisfy the constraint (unguided {guided.UnguidedFractionSatisfied:P1}); end point within 0.1 of the target: {guided.FractionWithin01:P1} (unguided {guided.UnguidedFractionWithin01:P1}); {guided.Seconds:F1} s");
         AnsiConsole.MarkupLine($"wrote {(guided is null ? "" : "samples_guided.csv, arm_guided.png, ")}samples.csv, posterior_marginals.png, arm_configurations.png, coverage.png, recovery.png, calibration_ecdf.png, loss.png, summary.json, model.sbis to [blue]{Markup.Escape(Path.GetFullPath(s.Out))}[/]");
         return 0;
     }
 
     /// <summary>What the guided draws achieved (written to summary.json).</summary>
-    private sealed record GuidedSummary(string Constraint, double Strength, string Sampler, int Draws, double FractionSatisfied, double UnguidedFractionSatisfied, double MedianEndPointError, double Seconds);
+    private sealed record GuidedSummary(string Constraint, double Strength, double Sharpness, string Sampler, int Draws, double FractionSatisfied, double UnguidedFractionSatisfied,
+        double MedianEndPointError, double FractionWithin01, double UnguidedFractionWithin01, double Seconds);
 
     private static GuidedSummary SampleGuided(DemoSettings s, DiffusionPosteriorEstimator estimator, Tensor unguided, double[] observed)
     {
@@ -192,7 +203,7 @@ internal static class DemoCommand
         var clock = Stopwatch.StartNew();
         using var guided = ConsoleProgress.Run($"Sampling ({s.Guide})", 1.0, update =>
             estimator.Sample(observed, s.Draws, s.Sampling with { Sampler = GuidedSampler }, new SynchronousProgress<double>(f => update(f, null)),
-                new[] { new ConstraintGuidance(constraint) { Strength = s.GuideStrength } }));
+                new[] { new ConstraintGuidance(constraint) { Strength = s.GuideStrength, Sharpness = s.GuideSharpness } }));
         var seconds = clock.Elapsed.TotalSeconds;
         CsvTable.FromTensor(guided, estimator.ParameterNames).Write(Path.Combine(s.Out, "samples_guided.csv"));
         double Satisfied(Tensor theta)
@@ -201,12 +212,16 @@ internal static class DemoCommand
             return constraint(theta).le(0).to(ScalarType.Float32).mean().item<float>();
         }
         using var endPoints = InverseKinematicsTask.EndPoint(guided);
-        var reach = (endPoints - tensor(observed, dtype: ScalarType.Float32)).norm(1).median().item<float>();
+        using var misses = (endPoints - tensor(observed, dtype: ScalarType.Float32)).norm(1);
+        var reach = misses.median().item<float>();
+        using var unguidedEnds = InverseKinematicsTask.EndPoint(unguided);
+        using var unguidedMisses = (unguidedEnds - tensor(observed, dtype: ScalarType.Float32)).norm(1);
+        double Within(Tensor d) => d.lt(0.1).to(ScalarType.Float32).mean().item<float>();
         ArmPlot.Save(Path.Combine(s.Out, "arm_guided.png"), new[]
         {
             ("Unguided (100 draws)", DemoPlots.Arms(unguided, 100)),
-            ($"Guided: {s.Guide}, λ = {s.GuideStrength} (100 draws)", DemoPlots.Arms(guided, 100)),
+            ($"Guided: {s.Guide}, λ = {s.GuideStrength}, k = {s.GuideSharpness} (100 draws)", DemoPlots.Arms(guided, 100)),
         }, (observed[0], observed[1]));
-        return new GuidedSummary(s.Guide, s.GuideStrength, GuidedSampler.Name, s.Draws, Satisfied(guided), Satisfied(unguided), reach, seconds);
+        return new GuidedSummary(s.Guide, s.GuideStrength, s.GuideSharpness, GuidedSampler.Name, s.Draws, Satisfied(guided), Satisfied(unguided), reach, Within(misses), Within(unguidedMisses), seconds);
     }
 }

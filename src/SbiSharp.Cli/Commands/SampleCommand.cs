@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
+using SbiSharp.Composition;
 using SbiSharp.Estimators;
+using SbiSharp.Guidance;
 using SbiSharp.IO;
 using Spectre.Console;
 
@@ -17,9 +20,12 @@ internal static class SampleCommand
         var draws = new Option<int>("--num-samples") { Description = "Draws per observation", DefaultValueFactory = _ => DefaultDraws };
         var output = new Option<string>("--out") { Description = "Samples CSV to write", DefaultValueFactory = _ => "samples.csv" };
         var seed = new Option<long>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => SamplingOptions.Default.Seed ?? 0 };
+        var compose = new Option<string>("--compose") { Description = "Treat all observation rows as iid observations of one θ and sample p(θ | all rows): none | gauss | jac | sum", DefaultValueFactory = _ => "none" };
+        var priorTask = new Option<string?>("--prior-task") { Description = $"With --compose: the training prior of this built-in task ({string.Join(" | ", SbiSharp.Tasks.BuiltInTasks.Names)}); default: the model's unconditional mode (needs train --condition-dropout)" };
+        var fix = new Option<string[]>("--fix") { Description = "Fix parameters and sample the rest (inpainting): INDEX=VALUE, 1-based, repeatable", AllowMultipleArgumentsPerToken = true };
         var sampling = new SamplingCliOptions();
         var command = new Command("sample", "Draw posterior samples for observations from a trained model.");
-        foreach (var o in new Option[] { model, observations, draws, output, seed }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, observations, draws, output, seed, compose, priorTask, fix }) command.Options.Add(o);
         sampling.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
         {
@@ -32,18 +38,26 @@ internal static class SampleCommand
             if (table.Rows.Count == 0) throw new ArgumentException("--observations holds no rows.");
             using var x = table.ToTensor();
             var options = sampling.Read(result, result.GetValue(seed));
-            using var samples = ConsoleProgress.Run("Sampling", 1.0, update => estimator.Sample(x, n, options, new SynchronousProgress<double>(f => update(f, null))));
+            var guidance = Fixed(result.GetValue(fix) ?? Array.Empty<string>(), estimator.ParameterDimension);
+            var method = Method(result.GetValue(compose)!);
+            var groups = method is null ? table.Rows.Count : 1;
+            if (method is not null && guidance.Length > 0) throw new ArgumentException("--fix cannot be combined with --compose.");
+            var priorName = result.GetValue(priorTask);
+            using var samples = method is { } m
+                ? ConsoleProgress.Run("Sampling (composed)", 1.0, _ => estimator.SampleComposed(x, n, new CompositionOptions { Method = m }, options,
+                    priorName is null ? null : SbiSharp.Tasks.BuiltInTasks.Create(priorName).Prior).unsqueeze(0))
+                : ConsoleProgress.Run("Sampling", 1.0, update => estimator.Sample(x, n, options, new SynchronousProgress<double>(f => update(f, null)), guidance));
             var header = new List<string>();
-            if (table.Rows.Count > 1) header.Add("observation");
+            if (groups > 1) header.Add("observation");
             header.AddRange(estimator.ParameterNames);
             var rows = new List<double[]>();
             var flat = samples.to(TorchSharp.torch.ScalarType.Float64).contiguous().data<double>().ToArray();
             int d = estimator.ParameterDimension;
-            for (int o = 0; o < table.Rows.Count; o++)
+            for (int o = 0; o < groups; o++)
                 for (int i = 0; i < n; i++)
                 {
                     var row = flat.AsSpan(((o * n) + i) * d, d).ToArray();
-                    rows.Add(table.Rows.Count > 1 ? row.Prepend(o + 1).ToArray() : row);
+                    rows.Add(groups > 1 ? row.Prepend(o + 1).ToArray() : row);
                 }
             var path = result.GetValue(output)!;
             new CsvTable(header, rows).Write(path);
@@ -51,5 +65,32 @@ internal static class SampleCommand
             return 0;
         }));
         return command;
+    }
+
+    private static CompositionMethod? Method(string name) => name.ToLowerInvariant() switch
+    {
+        "none" => null,
+        "gauss" => CompositionMethod.Gauss,
+        "jac" => CompositionMethod.Jac,
+        "sum" => CompositionMethod.Sum,
+        _ => throw new ArgumentException($"Unknown --compose '{name}'; valid: none, gauss, jac, sum."),
+    };
+
+    private static DenoiserGuidance[] Fixed(string[] specs, int dimension)
+    {
+        if (specs.Length == 0) return Array.Empty<DenoiserGuidance>();
+        var indices = new List<int>();
+        var values = new List<double>();
+        foreach (var spec in specs)
+        {
+            var parts = spec.Split('=');
+            if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var index)
+                || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                throw new ArgumentException($"--fix expects INDEX=VALUE (1-based index, e.g. 1=0.25); got '{spec}'.");
+            if (index < 1 || index > dimension) throw new ArgumentException($"--fix index must lie in [1, {dimension}]; got {index}.");
+            indices.Add(index - 1);
+            values.Add(value);
+        }
+        return new DenoiserGuidance[] { new InpaintingGuidance(indices, values) };
     }
 }

@@ -24,9 +24,10 @@ internal static class TrainCommand
         var dropInvalid = new Option<bool>("--drop-invalid") { Description = "With --task: drop simulations with NaN/Inf instead of failing" };
         var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "model.sbis" };
         var method = DesignOption.Create();
+        var conditionDropout = new Option<double>("--condition-dropout") { Description = "Probability of dropping x during training, in [0, 1); > 0 also learns the unconditional (prior) denoiser for `sample --compose` and classifier-free guidance", DefaultValueFactory = _ => DiffusionEstimatorOptions.Default.ConditionDropout };
         var training = new TrainingCliOptions();
         var command = new Command("train", "Train a diffusion posterior estimator and save it to one file.");
-        foreach (var o in new Option[] { task, thetaFile, xFile, simulations, online, dropInvalid, output, method }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, thetaFile, xFile, simulations, online, dropInvalid, output, method, conditionDropout }) command.Options.Add(o);
         training.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
         {
@@ -61,7 +62,7 @@ internal static class TrainCommand
                 data = new InMemoryDataset(thetaTensor, xTensor);
             }
             using var estimator = new DiffusionPosteriorEstimator(data.ParameterDimension, data.ObservationDimension,
-                DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed }), names);
+                DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed, ConditionDropout = Dropout(result.GetValue(conditionDropout)) }), names);
             var trained = ConsoleProgress.Train("Training", estimator, data, options);
             (data as IDisposable)?.Dispose();
             var path = result.GetValue(output)!;
@@ -71,4 +72,7 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    private static double Dropout(double value) =>
+        value >= 0 && value < 1 ? value : throw new ArgumentException($"--condition-dropout must lie in [0, 1); got {value}.");
 }

@@ -36,7 +36,13 @@ public sealed class ConstraintGuidance : DenoiserGuidance
     /// <summary>Strength λ ≥ 0.</summary>
     public double Strength { get; init; } = DefaultStrength;
 
-    /// <summary>Time scaling s(α, σ) of the constraint, from tensors (B, 1) to (B, 1); null: α²/σ² (the signal-to-noise ratio).</summary>
+    /// <summary>Sharpness k &gt; 0 multiplying the time scaling: s(t) = k·α²/σ² by default.</summary>
+    /// <remarks>The barrier depends on s·c, so k sets the constraint's units: with c = −sin α₁ on the arm (values in [−1, 1]) and k = 1 the
+    /// guidance acts only late in the reverse process, and a third of the draws moved to the wanted mode missed the arm's end point;
+    /// k = 100 acts earlier (end point reached as often as unguided). See docs/guidance.md.</remarks>
+    public double Sharpness { get; init; } = 1;
+
+    /// <summary>Time scaling s(α, σ) of the constraint, from tensors (B, 1) to (B, 1); null: α²/σ² (the signal-to-noise ratio). Multiplied by <see cref="Sharpness"/>.</summary>
     public Func<Tensor, Tensor, Tensor>? TimeScaling { get; init; }
 
     /// <summary>Whether the gradient flows through the denoiser (∇_{θ_t}, one backward pass through the network; default) or is taken at the denoised estimate and scaled by 1/α (∇_{θ̂}/α, no backward pass through the network).</summary>
@@ -49,6 +55,8 @@ public sealed class ConstraintGuidance : DenoiserGuidance
         ArgumentNullException.ThrowIfNull(context);
         if (!(Strength >= 0 && double.IsFinite(Strength)))
             throw new ArgumentOutOfRangeException(nameof(Strength), Strength, $"`Strength` must be finite and non-negative; got {Strength}.");
+        if (!(Sharpness > 0 && double.IsFinite(Sharpness)))
+            throw new ArgumentOutOfRangeException(nameof(Sharpness), Sharpness, $"`Sharpness` must be positive and finite; got {Sharpness}.");
         if (context.ThetaStandardizer.Dimension != inner.ParameterDimension)
             throw new ArgumentException($"The θ standardizer has {context.ThetaStandardizer.Dimension} dimensions; the denoiser has {inner.ParameterDimension}.", nameof(context));
         return new Guided(inner, this, context.ThetaStandardizer);
@@ -74,7 +82,7 @@ public sealed class ConstraintGuidance : DenoiserGuidance
                 var estimate = inner.Denoise(input, logSnr, x);
                 if (!through) estimate = estimate.detach().requires_grad_(true);
                 var original = standardizer.Inverse(estimate);
-                var scale = guidance.TimeScaling?.Invoke(alpha, sigma) ?? alpha.square() / sigma.square();
+                var scale = guidance.Sharpness * (guidance.TimeScaling?.Invoke(alpha, sigma) ?? alpha.square() / sigma.square());
                 Tensor? barrier = null;
                 for (int k = 0; k < guidance.Constraints.Count; k++)
                 {

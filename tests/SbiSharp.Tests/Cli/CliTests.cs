@@ -37,9 +37,9 @@ public class CliTests
     {
         var dir = TempDir();
         var (code, _, error) = Run("demo", "--out", dir, "--simulations", "600", "--epochs", "2", "--width", "32", "--blocks", "1",
-            "--num-samples", "100", "--calibration-sets", "10", "--calibration-draws", "20", "--steps", "5");
+            "--num-samples", "100", "--calibration-sets", "10", "--calibration-draws", "20", "--steps", "5", "--guide", "elbow-down");
         Assert.True(code == 0, error);
-        foreach (var file in new[] { "samples.csv", "posterior_marginals.png", "arm_configurations.png", "coverage.png", "recovery.png", "calibration_ecdf.png", "loss.png", "summary.json", "model.sbis" })
+        foreach (var file in new[] { "samples_guided.csv", "arm_guided.png", "samples.csv", "posterior_marginals.png", "arm_configurations.png", "coverage.png", "recovery.png", "calibration_ecdf.png", "loss.png", "summary.json", "model.sbis" })
             Assert.True(File.Exists(Path.Combine(dir, file)), file);
         var lines = File.ReadAllLines(Path.Combine(dir, "samples.csv"));
         Assert.Equal("h,alpha1,alpha2,alpha3", lines[0]);
@@ -50,6 +50,9 @@ public class CliTests
         Assert.InRange(coverage[0].GetProperty("levels").GetProperty("0.95").GetDouble(), 0, 1);
         Assert.True(summary.RootElement.GetProperty("training").GetProperty("seconds").GetDouble() > 0);
         Assert.Equal(4, summary.RootElement.GetProperty("diagnostics").GetProperty("parameters").GetArrayLength());
+        var guidance = summary.RootElement.GetProperty("guidance");
+        Assert.Equal("elbow-down", guidance.GetProperty("constraint").GetString());
+        Assert.InRange(guidance.GetProperty("fraction_satisfied").GetDouble(), 0, 1);
         var png = File.ReadAllBytes(Path.Combine(dir, "posterior_marginals.png"));
         Assert.Equal(0x89, png[0]);
         Assert.True(png.Length > 10_000);
@@ -73,7 +76,7 @@ public class CliTests
         File.WriteAllLines(Path.Combine(dir, "x.csv"), x);
         File.WriteAllLines(Path.Combine(dir, "obs.csv"), new[] { "x1,x2", "1.0,0.0", "0.5,0.2" });
         var model = Path.Combine(dir, "m.sbis");
-        var (code, _, error) = Run("train", "--theta", Path.Combine(dir, "theta.csv"), "--x", Path.Combine(dir, "x.csv"), "--out", model, "--epochs", "2", "--width", "16", "--blocks", "1");
+        var (code, _, error) = Run("train", "--theta", Path.Combine(dir, "theta.csv"), "--x", Path.Combine(dir, "x.csv"), "--out", model, "--epochs", "2", "--width", "16", "--blocks", "1", "--condition-dropout", "0.1");
         Assert.True(code == 0, error);
         var samples = Path.Combine(dir, "s.csv");
         (code, _, error) = Run("sample", "--model", model, "--observations", Path.Combine(dir, "obs.csv"), "--num-samples", "7", "--out", samples, "--steps", "4");
@@ -81,6 +84,17 @@ public class CliTests
         var lines = File.ReadAllLines(samples);
         Assert.Equal("observation,a,b", lines[0]);
         Assert.Equal(15, lines.Length);
+        // Both observation rows composed into one posterior (the model's own unconditional mode as prior).
+        (code, _, error) = Run("sample", "--model", model, "--observations", Path.Combine(dir, "obs.csv"), "--num-samples", "9", "--out", samples, "--steps", "4", "--compose", "gauss");
+        Assert.True(code == 0, error);
+        lines = File.ReadAllLines(samples);
+        Assert.Equal("a,b", lines[0]);
+        Assert.Equal(10, lines.Length);
+        // Inpainting: a fixed at 0.3, b sampled.
+        (code, _, error) = Run("sample", "--model", model, "--observations", Path.Combine(dir, "obs.csv"), "--num-samples", "5", "--out", samples, "--steps", "30", "--fix", "1=0.3");
+        Assert.True(code == 0, error);
+        foreach (var line in File.ReadAllLines(samples).Skip(1))
+            Assert.InRange(double.Parse(line.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture), 0.29, 0.31);
         var diagnostics = Path.Combine(dir, "diag");
         (code, _, error) = Run("diagnose", "--model", model, "--theta", Path.Combine(dir, "theta.csv"), "--x", Path.Combine(dir, "x.csv"), "--num-samples", "20", "--steps", "4", "--out", diagnostics);
         Assert.True(code == 0, error);
@@ -105,6 +119,9 @@ public class CliTests
     [InlineData("--num-samples must be at least 2", "diagnose", "--model", "m.sbis", "--task", "two_moons", "--num-samples", "1")]
     [InlineData("not found", "sample", "--model", "/nonexistent/m.sbis", "--observations", "/nonexistent/o.csv")]
     [InlineData("--simulations must be positive", "demo", "--simulations", "0")]
+    [InlineData("Unknown --guide 'sideways'", "demo", "--guide", "sideways")]
+    [InlineData("--guide-strength must be finite", "demo", "--guide", "elbow-up", "--guide-strength", "-1")]
+    [InlineData("--condition-dropout must lie in [0, 1)", "train", "--task", "gaussian_linear", "--simulations", "100", "--condition-dropout", "1")]
     [InlineData("--budget must be at least 100", "bench", "--budget", "5")]
     [InlineData("Unknown task", "bench", "--task", "three_moons")]
     [InlineData("--observations must list numbers in 1..10", "bench", "--observations", "11")]

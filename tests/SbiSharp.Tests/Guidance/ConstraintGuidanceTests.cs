@@ -36,30 +36,28 @@ public class ConstraintGuidanceTests(ITestOutputHelper output)
         using var target = tensor(observed, dtype: ScalarType.Float32);
         (double Up, double Reach) Summarize(Tensor samples)
         {
+            // Reach: the fraction of draws whose arm ends within 0.1 of the observed point.
             using var scope = NewDisposeScope();
             var up = (samples[.., 1].sin() > 0).to(ScalarType.Float32).mean().item<float>();
-            var reach = (InverseKinematicsTask.EndPoint(samples) - target).norm(1).median().item<float>();
+            var reach = (InverseKinematicsTask.EndPoint(samples) - target).norm(1).lt(0.1).to(ScalarType.Float32).mean().item<float>();
             return (up, reach);
         }
         using var plain = estimator.Sample(observed, 2000, sampling);
         var (plainUp, plainReach) = Summarize(plain);
-        output.WriteLine($"unguided: elbow up {plainUp:P1}, median end-point error {plainReach:F3}");
+        output.WriteLine($"unguided: elbow up {plainUp:P1}, end point within 0.1: {plainReach:P1}");
         Assert.InRange(plainUp, 0.2, 0.8);
-        double subsetReach;
-        using (var ups = plain.index_select(0, nonzero(plain[.., 1].sin() > 0).squeeze(1)))
-            subsetReach = Summarize(ups).Reach;
-        // Guidance moves draws between modes late in the reverse process; a stochastic sampler lets the other parameters
-        // re-equilibrate (with Heun-30 the end-point error doubled to 0.09, with Langevin-PC it stays near the unguided one).
+        // Guidance moves draws between modes; a stochastic sampler lets the other parameters re-equilibrate, and sharpness
+        // k = 100 (the constraint −sin α₁ lies in [−1, 1]) makes it act early enough: with k = 1, 35 % of the moved draws missed the target.
         var guidedSampling = sampling with { Sampler = new LangevinCorrectorSampler(50) };
         foreach (var (name, constraint, wantUp) in new[] { ("elbow-up", InverseKinematicsTask.ElbowUp, true), ("elbow-down", InverseKinematicsTask.ElbowDown, false) })
         {
             clock.Restart();
-            using var guided = estimator.Sample(observed, 2000, guidedSampling, guidance: new[] { new ConstraintGuidance(constraint) });
+            using var guided = estimator.Sample(observed, 2000, guidedSampling, guidance: new[] { new ConstraintGuidance(constraint) { Sharpness = 100 } });
             var (up, reach) = Summarize(guided);
             var satisfied = wantUp ? up : 1 - up;
-            output.WriteLine($"{name}: satisfied {satisfied:P1}, median end-point error {reach:F3} (unguided {plainReach:F3}, its elbow-up subset {subsetReach:F3}), {clock.Elapsed.TotalSeconds:F1} s");
+            output.WriteLine($"{name}: satisfied {satisfied:P1}, end point within 0.1: {reach:P1} (unguided {plainReach:P1}), {clock.Elapsed.TotalSeconds:F1} s");
             Assert.True(satisfied >= 0.95, $"{name}: only {satisfied:P1} of guided draws satisfy the constraint");
-            Assert.True(reach < 1.6 * plainReach, $"{name}: guided draws miss the target by {reach:F3} (median), unguided {plainReach:F3}");
+            Assert.True(reach >= plainReach - 0.08, $"{name}: {reach:P1} of guided draws end within 0.1 of the target, unguided {plainReach:P1}");
         }
     }
 
