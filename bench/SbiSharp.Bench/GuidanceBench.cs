@@ -139,8 +139,10 @@ internal static class GuidanceBench
         };
     }
 
-    private static string Cell(Dictionary<string, object> r) => r.TryGetValue("error", out var e)
-        ? "diverged"
+    private static string Cell(Dictionary<string, object> r) => r.TryGetValue("error", out _)
+        ? "diverged (threw)"
+        : (double)r["mean_error_sd"] is var m && (!double.IsFinite(m) || m > 1e3)
+        ? "diverged (> 10³ sd)"
         : string.Format(CultureInfo.InvariantCulture, "{0:F2} / ×{1:G3}", r["mean_error_sd"], r["variance_ratio"]);
 
     private static string Markdown(List<Dictionary<string, object>> rows, int[] counts)
