@@ -11,15 +11,16 @@ namespace SbiSharp.Bench;
 ///   frontier [MODELS_DIR [OUT_DIR [TASKS [OBSERVATIONS]]]]      C2ST vs NFE and time for every sampler on trained sbibm models
 ///   design-report [DIR]                                         the design-space table from bench/design-space.sh runs
 ///   design-grid [OUT_DIR [edm|cosine]]                          every prediction × loss × weighting on 2-D Gaussian-linear
+///   guidance-arm [MODEL [OUT_DIR]]                             elbow-up guidance on the demo model: sampler × strength × sharpness
 ///   guidance [OUT_DIR [N,N,...]]                                composition error vs N per method, prior-swap bias (Gaussian-linear)
 /// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance"))
+        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm"))
         {
-            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance");
+            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm");
             return 2;
         }
         if (args[0] == "frontier")
@@ -29,6 +30,8 @@ internal static class Program
             var obs = args.Length > 4 ? args[4].Split(',').Select(int.Parse).ToArray() : new[] { 1 };
             return SamplerFrontier.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "sbibm-1e4"), args.Length > 2 ? args[2] : Path.Combine("bench", "results", "frontier"), tasks, obs, 10_000);
         }
+        if (args[0] == "guidance-arm")
+            return GuidanceArmBench.Run(args.Length > 1 ? args[1] : Path.Combine("demo-out", "model.sbis"), args.Length > 2 ? args[2] : Path.Combine("bench", "results", "guidance"));
         if (args[0] == "guidance")
             return GuidanceBench.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "guidance"),
                 args.Length > 2 ? args[2].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() : new[] { 1, 10, 100, 1000 });
