@@ -21,12 +21,11 @@ internal static class GuidanceArmBench
         Directory.CreateDirectory(outDir);
         using var estimator = DiffusionPosteriorEstimator.Load(modelPath);
         var observed = InverseKinematicsTask.TutorialObservation.ToArray();
-        using var target = tensor(observed, dtype: ScalarType.Float32);
         (double Satisfied, double Within) Measure(Tensor samples)
         {
             using var scope = NewDisposeScope();
             var up = (samples[.., 1].sin() > 0).to(ScalarType.Float32).mean().item<float>();
-            var within = (InverseKinematicsTask.EndPoint(samples) - target).norm(1).lt(0.1).to(ScalarType.Float32).mean().item<float>();
+            var within = InverseKinematicsTask.EndPointDistance(samples, observed).lt(0.1).to(ScalarType.Float32).mean().item<float>();
             return (up, within);
         }
         var settings = new (string Name, double Strength, double Sharpness, Func<Tensor, Tensor, Tensor>? Scaling)[]

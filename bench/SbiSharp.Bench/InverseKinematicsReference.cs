@@ -24,7 +24,7 @@ internal static class InverseKinematicsReference
         {
             using var scope = NewDisposeScope();
             var theta = task.Prior.Sample(Math.Min(chunk, draws - done), generator);
-            var distance = (InverseKinematicsTask.EndPoint(theta) - tensor(new[] { 0f, 1.5f })).norm(1);
+            var distance = InverseKinematicsTask.EndPointDistance(theta, InverseKinematicsTask.TutorialObservation);
             accepted.Add(theta.index_select(0, (distance < (float)tolerance).nonzero().squeeze(1)).MoveToOuterDisposeScope());
         }
         using var reference = cat(accepted.ToArray(), 0);

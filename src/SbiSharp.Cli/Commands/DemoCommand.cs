@@ -112,8 +112,8 @@ internal static class DemoCommand
         using var priorStd = priorDraws.std(0);
         var report = CalibrationReport.Compute(calibrationSamples, heldOut.Theta, priorStd, new SbcOptions { Seed = s.Training.Seed }, s.Training.Seed);
 
-        using var endPoints = InverseKinematicsTask.EndPoint(samples);
-        var reachError = (endPoints - tensor(observed, dtype: ScalarType.Float32)).norm(1).median().item<float>();
+        using var distances = InverseKinematicsTask.EndPointDistance(samples, observed);
+        var reachError = distances.median().item<float>();
         var elbowUp = (samples[.., 1] > 0).to(ScalarType.Float32).mean().item<float>();
         DemoPlots.Write(s.Out, task, samples, priorDraws, observed, coverage, report, trained);
         var guided = s.Guide == "none" ? null : SampleGuided(s, estimator, samples, observed);
@@ -211,11 +211,9 @@ internal static class DemoCommand
             using var scope = NewDisposeScope();
             return constraint(theta).le(0).to(ScalarType.Float32).mean().item<float>();
         }
-        using var endPoints = InverseKinematicsTask.EndPoint(guided);
-        using var misses = (endPoints - tensor(observed, dtype: ScalarType.Float32)).norm(1);
+        using var misses = InverseKinematicsTask.EndPointDistance(guided, observed);
         var reach = misses.median().item<float>();
-        using var unguidedEnds = InverseKinematicsTask.EndPoint(unguided);
-        using var unguidedMisses = (unguidedEnds - tensor(observed, dtype: ScalarType.Float32)).norm(1);
+        using var unguidedMisses = InverseKinematicsTask.EndPointDistance(unguided, observed);
         double Within(Tensor d) => d.lt(0.1).to(ScalarType.Float32).mean().item<float>();
         ArmPlot.Save(Path.Combine(s.Out, "arm_guided.png"), new[]
         {

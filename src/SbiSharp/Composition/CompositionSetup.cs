@@ -1,6 +1,7 @@
 using SbiSharp.Data;
 using SbiSharp.Denoising;
 using SbiSharp.Estimators;
+using SbiSharp.Internal;
 using SbiSharp.Noise;
 using SbiSharp.Priors;
 using static TorchSharp.torch;
@@ -17,13 +18,7 @@ internal static class CompositionSetup
         var draws = thetaStandardizer.Forward(prior.Sample(20_000, generator).to(ScalarType.Float64));
         var mean = draws.mean(new long[] { 0 });
         var covariance = Covariances(draws.unsqueeze(0))[0];
-        var d = prior.Dimension;
-        var cov = new double[d, d];
-        var flat = covariance.to(ScalarType.Float64).cpu().data<double>().ToArray();
-        for (int i = 0; i < d; i++)
-            for (int j = 0; j < d; j++)
-                cov[i, j] = flat[i * d + j];
-        return new GaussianDenoiser(schedule, mean.cpu().data<double>().ToArray(), cov);
+        return new GaussianDenoiser(schedule, Tensors.ToDoubles(mean), Tensors.ToMatrix(covariance));
     }
 
     /// <summary>Covariance of each single-observation posterior in standardized units, (N, D, D), from a pilot run.</summary>

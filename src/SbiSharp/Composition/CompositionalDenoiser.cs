@@ -182,9 +182,7 @@ public sealed class CompositionalDenoiser : IDenoiser, IDisposable
         var prior = priorPrecision.unsqueeze(0);
         var likelihood = precision - prior;
         likelihood = 0.5 * (likelihood + likelihood.transpose(-1, -2));
-        var (values, vectors) = linalg.eigh(likelihood);
-        var clipped = vectors.matmul((values.clamp_min(0).unsqueeze(-1) * vectors.transpose(-1, -2)));
-        return (prior + clipped).MoveToOuterDisposeScope();
+        return (prior + Tensors.ClipEigenvalues(likelihood)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

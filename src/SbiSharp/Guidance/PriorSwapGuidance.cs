@@ -1,5 +1,6 @@
 using SbiSharp.Data;
 using SbiSharp.Denoising;
+using SbiSharp.Internal;
 using SbiSharp.Noise;
 using SbiSharp.Priors;
 using static TorchSharp.torch;
@@ -95,10 +96,7 @@ public sealed class PriorSwapGuidance : DenoiserGuidance
         private static Tensor ClampToPrior(Tensor covariance, Tensor alpha, Tensor sigma)
         {
             using var scope = NewDisposeScope();
-            var bound = (sigma.square() / (alpha.square() + sigma.square())).unsqueeze(2);
-            var (values, vectors) = linalg.eigh(covariance);
-            var clipped = minimum(values.clamp_min(0).unsqueeze(2), bound);
-            return vectors.matmul(clipped * vectors.transpose(1, 2)).MoveToOuterDisposeScope();
+            return Tensors.ClipEigenvalues(covariance, sigma.square() / (alpha.square() + sigma.square())).MoveToOuterDisposeScope();
         }
 
         /// <summary>∇ log r and (optionally) ∇² log r at the standardized θ̂, with respect to standardized θ (differentiable when θ̂ is).</summary>

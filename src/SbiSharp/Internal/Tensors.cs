@@ -5,6 +5,16 @@ namespace SbiSharp.Internal;
 /// <summary>Small tensor helpers shared across namespaces.</summary>
 internal static class Tensors
 {
+    /// <summary>V·diag(min(max(λ, 0), upper))·Vᵀ for symmetric matrices (..., D, D): negative eigenvalues set to 0 and, if given, capped by <paramref name="upper"/>, which broadcasts against the eigenvalues (..., D).</summary>
+    public static Tensor ClipEigenvalues(Tensor symmetric, Tensor? upper = null)
+    {
+        using var scope = NewDisposeScope();
+        var (values, vectors) = linalg.eigh(symmetric);
+        values = values.clamp_min(0);
+        if (upper is not null) values = minimum(values, upper);
+        return vectors.matmul(values.unsqueeze(-1) * vectors.transpose(-1, -2)).MoveToOuterDisposeScope();
+    }
+
     public static Tensor Row(double[] values, ScalarType dtype = ScalarType.Float32) =>
         tensor(values, dtype: dtype).unsqueeze(0);
 

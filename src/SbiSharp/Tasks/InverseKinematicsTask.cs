@@ -50,6 +50,15 @@ public static class InverseKinematicsTask
         return stack(new[] { xs, ys }, 2).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Distance of each arm's end point from <paramref name="observed"/> (x₁, x₂), shape (B,), in θ's dtype.</summary>
+    public static Tensor EndPointDistance(Tensor theta, IReadOnlyList<double> observed)
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        if (observed.Count != 2) throw new ArgumentException($"`observed` must be an end point (x₁, x₂); got {observed.Count} values.", nameof(observed));
+        using var scope = NewDisposeScope();
+        return (EndPoint(theta) - tensor(observed.ToArray(), dtype: theta.dtype, device: theta.device)).norm(1).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The end point x = (x₁, x₂) for each θ, shape (B, 2).</summary>
     public static Tensor EndPoint(Tensor theta)
     {

@@ -33,13 +33,12 @@ public class ConstraintGuidanceTests(ITestOutputHelper output)
         output.WriteLine($"training {clock.Elapsed.TotalSeconds:F1} s");
         var observed = InverseKinematicsTask.TutorialObservation.ToArray();
         var sampling = new SamplingOptions { Sampler = new HeunSampler(30), Seed = 4 };
-        using var target = tensor(observed, dtype: ScalarType.Float32);
         (double Up, double Reach) Summarize(Tensor samples)
         {
             // Reach: the fraction of draws whose arm ends within 0.1 of the observed point.
             using var scope = NewDisposeScope();
             var up = (samples[.., 1].sin() > 0).to(ScalarType.Float32).mean().item<float>();
-            var reach = (InverseKinematicsTask.EndPoint(samples) - target).norm(1).lt(0.1).to(ScalarType.Float32).mean().item<float>();
+            var reach = InverseKinematicsTask.EndPointDistance(samples, observed).lt(0.1).to(ScalarType.Float32).mean().item<float>();
             return (up, reach);
         }
         using var plain = estimator.Sample(observed, 2000, sampling);
