@@ -95,6 +95,12 @@ public class CliTests
         Assert.True(code == 0, error);
         foreach (var line in File.ReadAllLines(samples).Skip(1))
             Assert.InRange(double.Parse(line.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture), 0.29, 0.31);
+        foreach (var (extra, expected) in new[] { (new[] { "--fix", "a=1" }, "--fix expects INDEX=VALUE"), (new[] { "--fix", "3=1" }, "--fix index must lie in [1, 2]"), (new[] { "--compose", "mean" }, "Unknown --compose 'mean'") })
+        {
+            (code, _, error) = Run(new[] { "sample", "--model", model, "--observations", Path.Combine(dir, "obs.csv"), "--out", samples }.Concat(extra).ToArray());
+            Assert.Equal(2, code);
+            Assert.Contains(expected, error);
+        }
         var diagnostics = Path.Combine(dir, "diag");
         (code, _, error) = Run("diagnose", "--model", model, "--theta", Path.Combine(dir, "theta.csv"), "--x", Path.Combine(dir, "x.csv"), "--num-samples", "20", "--steps", "4", "--out", diagnostics);
         Assert.True(code == 0, error);
