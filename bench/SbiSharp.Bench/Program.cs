@@ -10,7 +10,8 @@ namespace SbiSharp.Bench;
 ///                                      demo posterior vs a rejection reference, and the demo model under three samplers
 ///   frontier [MODELS_DIR [OUT_DIR [TASKS [OBSERVATIONS]]]]      C2ST vs NFE and time for every sampler on trained sbibm models
 ///   design-report [DIR]                                         the design-space table from bench/design-space.sh runs
-///   design-grid [OUT_DIR [edm|cosine]]                          every prediction × loss × weighting on 2-D Gaussian-linear
+///   design-grid [OUT_DIR [edm|edm-wide|cosine [importance|schedule [STEPS]]]]  every prediction × loss × weighting on 2-D Gaussian-linear
+///   denoiser-error [OUT_DIR]                                    trained vs exact denoiser error per log-SNR (why ε and x fail)
 ///   guidance-arm [MODEL [OUT_DIR]]                             elbow-up guidance on the demo model: sampler × strength × sharpness
 ///   guidance [OUT_DIR [N,N,...]]                                composition error vs N per method, prior-swap bias (Gaussian-linear)
 /// </summary>
@@ -18,9 +19,9 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm"))
+        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm" or "denoiser-error"))
         {
-            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm");
+            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm, denoiser-error");
             return 2;
         }
         if (args[0] == "frontier")
@@ -36,7 +37,10 @@ internal static class Program
             return GuidanceBench.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "guidance"),
                 args.Length > 2 ? args[2].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() : new[] { 1, 10, 100, 1000 });
         if (args[0] == "design-grid")
-            return DesignGrid.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "design-grid"), args.Length > 2 ? args[2] : "edm");
+            return DesignGrid.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "design-grid"), args.Length > 2 ? args[2] : "edm", args.Length > 3 && args[3] == "importance",
+                args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) / 100 : 12);
+        if (args[0] == "denoiser-error")
+            return DenoiserError.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "design-grid"));
         if (args[0] == "design-report")
             return DesignReport.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "design-1e4"));
         if (args[0] == "c2st-check")

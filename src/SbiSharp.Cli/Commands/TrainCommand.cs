@@ -25,9 +25,10 @@ internal static class TrainCommand
         var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "model.sbis" };
         var method = DesignOption.Create();
         var conditionDropout = new Option<double>("--condition-dropout") { Description = "Probability of dropping x during training, in [0, 1); > 0 also learns the unconditional (prior) denoiser for `sample --compose` and classifier-free guidance", DefaultValueFactory = _ => DiffusionEstimatorOptions.Default.ConditionDropout };
+        var importance = new Option<bool>("--importance-sampling") { Description = "Draw training noise levels in proportion to the objective's weight (same objective, bounded per-row weights); helps --method designs whose loss weights are uneven over noise levels", DefaultValueFactory = _ => DiffusionEstimatorOptions.Default.ImportanceSampledNoise };
         var training = new TrainingCliOptions();
         var command = new Command("train", "Train a diffusion posterior estimator and save it to one file.");
-        foreach (var o in new Option[] { task, thetaFile, xFile, simulations, online, dropInvalid, output, method, conditionDropout }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, thetaFile, xFile, simulations, online, dropInvalid, output, method, conditionDropout, importance }) command.Options.Add(o);
         training.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
         {
@@ -62,7 +63,7 @@ internal static class TrainCommand
                 data = new InMemoryDataset(thetaTensor, xTensor);
             }
             using var estimator = new DiffusionPosteriorEstimator(data.ParameterDimension, data.ObservationDimension,
-                DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed, ConditionDropout = Dropout(result.GetValue(conditionDropout)) }), names);
+                DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed, ConditionDropout = Dropout(result.GetValue(conditionDropout)), ImportanceSampledNoise = result.GetValue(importance) }), names);
             var trained = ConsoleProgress.Train("Training", estimator, data, options);
             (data as IDisposable)?.Dispose();
             var path = result.GetValue(output)!;

@@ -34,6 +34,14 @@ public sealed record DiffusionEstimatorOptions
     /// <remarks>With a positive value (0.1 is typical) the same network also learns the unconditional (prior) denoiser, which compositional inference and classifier-free guidance use (Ho and Salimans 2022, arXiv:2207.12598). The network then gets one extra input, the "observation present" flag.</remarks>
     public double ConditionDropout { get; init; } = 0;
 
+    /// <summary>
+    /// Draw the training noise levels in proportion to the weight the objective gives an error of the network output (mixed with
+    /// 10 % uniform) and divide each row's weight by that density: the same objective in expectation, with bounded per-row weights
+    /// instead of a few extreme rows carrying the gradient (see <see cref="Training.ObjectiveConditioning"/>). Off by default; the
+    /// default objective is already evenly weighted.
+    /// </summary>
+    public bool ImportanceSampledNoise { get; init; }
+
     /// <summary>Torch device, e.g. "cpu" or "cuda:0".</summary>
     public string Device { get; init; } = "cpu";
 

@@ -17,6 +17,9 @@ internal static class DiffusionLoss
         var rows = theta.shape[0];
         var offset = rand(new long[] { 1 }, dtype: theta.dtype, device: theta.device, generator: generator);
         var u = ((offset + arange(rows, dtype: theta.dtype, device: theta.device) / rows) % 1.0).unsqueeze(1);
+        Tensor? density = null;
+        if (objective.Proposal is { } proposal)
+            (u, density) = proposal.Transform(u);
         var logSnr = denoiser.Schedule.TrainingLogSnr(u);
         var (alpha, sigma) = denoiser.Schedule.Scales(logSnr);
         var noise = randn(theta.shape, dtype: theta.dtype, device: theta.device, generator: generator);
@@ -29,6 +32,8 @@ internal static class DiffusionLoss
         var denoised = denoiser.Denoise(thetaT, logSnr, x, present);
         var factor = SpaceFactor(objective.Space, logSnr, alpha, sigma);
         var weight = objective.Weighting.Weight(denoiser.Schedule, logSnr, u) * factor.square();
+        if (density is not null)
+            weight = weight / density;
         var perRow = (denoised - theta).square().mean(new long[] { 1 }, keepdim: true);
         return (weight * perRow).mean().MoveToOuterDisposeScope();
     }

@@ -19,20 +19,57 @@ public static class ObjectiveConditioning
     public const double WarningFraction = 0.1;
 
     /// <summary>The effective sample fraction (E W)²/E[W²] ∈ (0, 1] of the output-space loss weight under the schedule's training λ.</summary>
-    public static double EffectiveSampleFraction(INoiseSchedule schedule, Parameterization prediction, LossSpace space, LossWeighting weighting)
+    /// <param name="schedule">The noise schedule.</param>
+    /// <param name="prediction">What the network predicts.</param>
+    /// <param name="space">The loss space.</param>
+    /// <param name="weighting">The loss weighting.</param>
+    /// <param name="importanceSampled">Measure it under the importance-sampled noise levels of
+    /// <see cref="Estimators.DiffusionEstimatorOptions.ImportanceSampledNoise"/> instead of the schedule's own.</param>
+    public static double EffectiveSampleFraction(INoiseSchedule schedule, Parameterization prediction, LossSpace space, LossWeighting weighting, bool importanceSampled = false)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(prediction);
         ArgumentNullException.ThrowIfNull(weighting);
+        const int n = 20_000;
+        if (importanceSampled)
+        {
+            // The per-row weights W/q of stratified draws from the actual (piecewise-constant) proposal.
+            var proposal = new NoiseLevelProposal(schedule, prediction, space, weighting);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var draws = 10 * n;
+            var (u, q) = proposal.Transform(((arange(draws, dtype: ScalarType.Float64) + 0.5) / draws).unsqueeze(1));
+            var rowWeights = OutputWeights(schedule, prediction, space, weighting, u) / q;
+            return Kish(rowWeights.reshape(-1).data<double>().ToArray());
+        }
+        return Kish(OutputWeights(schedule, prediction, space, weighting, n));
+    }
+
+    private static double Kish(double[] w)
+    {
+        var max = w.Max();
+        var scaled = w.Select(v => v / max).ToArray();
+        return Math.Pow(scaled.Average(), 2) / scaled.Select(v => v * v).Average();
+    }
+
+    /// <summary>W(u) = w·c²·|∂D/∂output|² on the midpoints u = (i + ½)/n of the training quantiles.</summary>
+    internal static double[] OutputWeights(INoiseSchedule schedule, Parameterization prediction, LossSpace space, LossWeighting weighting, int n)
+    {
+        using var scope = NewDisposeScope();
+        using var u = ((arange(n, dtype: ScalarType.Float64) + 0.5) / n).unsqueeze(1);
+        return OutputWeights(schedule, prediction, space, weighting, u).reshape(-1).data<double>().ToArray();
+    }
+
+    /// <summary>W(u) for training quantiles <paramref name="u"/>, (B, 1), in float64; a fresh tensor.</summary>
+    internal static Tensor OutputWeights(INoiseSchedule schedule, Parameterization prediction, LossSpace space, LossWeighting weighting, Tensor u)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        const int n = 20_000;
-        var u = ((arange(n, dtype: ScalarType.Float64) + 0.5) / n).unsqueeze(1);
-        var logSnr = schedule.TrainingLogSnr(u);
+        var u64 = u.to(ScalarType.Float64);
+        var logSnr = schedule.TrainingLogSnr(u64);
         var (alpha, sigma) = schedule.Scales(logSnr);
-        var weight = weighting.Weight(schedule, logSnr, u) * DiffusionLoss.SpaceFactor(space, logSnr, alpha, sigma).square()
+        var weight = weighting.Weight(schedule, logSnr, u64) * DiffusionLoss.SpaceFactor(space, logSnr, alpha, sigma).square()
             * prediction.OutputScale(logSnr, alpha, sigma).square();
-        weight = weight / weight.max();
-        return (weight.mean().square() / weight.square().mean()).item<double>();
+        return weight.to(ScalarType.Float64).MoveToOuterDisposeScope();
     }
 }

@@ -76,8 +76,10 @@ public class CliTests
         File.WriteAllLines(Path.Combine(dir, "x.csv"), x);
         File.WriteAllLines(Path.Combine(dir, "obs.csv"), new[] { "x1,x2", "1.0,0.0", "0.5,0.2" });
         var model = Path.Combine(dir, "m.sbis");
-        var (code, _, error) = Run("train", "--theta", Path.Combine(dir, "theta.csv"), "--x", Path.Combine(dir, "x.csv"), "--out", model, "--epochs", "2", "--width", "16", "--blocks", "1", "--condition-dropout", "0.1");
+        var (code, _, error) = Run("train", "--theta", Path.Combine(dir, "theta.csv"), "--x", Path.Combine(dir, "x.csv"), "--out", model, "--epochs", "2", "--width", "16", "--blocks", "1", "--condition-dropout", "0.1", "--importance-sampling");
         Assert.True(code == 0, error);
+        using (var trained = SbiSharp.Estimators.DiffusionPosteriorEstimator.Load(model))
+            Assert.True(trained.Options.ImportanceSampledNoise);
         var samples = Path.Combine(dir, "s.csv");
         (code, _, error) = Run("sample", "--model", model, "--observations", Path.Combine(dir, "obs.csv"), "--num-samples", "7", "--out", samples, "--steps", "4");
         Assert.True(code == 0, error);
