@@ -146,7 +146,9 @@ internal static class SamplerFrontier
                 var r = rows.FirstOrDefault(r => (string)r["task"] == t && (string)r["sampler"] == name);
                 if (r is null) { cells.Add("– | –"); continue; }
                 nfe.Add(Convert.ToString(r["network_evaluations"], CultureInfo.InvariantCulture)!);
-                cells.Add(FormattableString.Invariant($"{Convert.ToDouble(r["c2st"]):F3} ({Convert.ToDouble(r["c2st_minus_em500"]):+0.000;-0.000}) | {Convert.ToDouble(r["seconds_per_10k"]):F2}"));
+                // Rounded first (and −0 made +0) so a difference of −0.0000x prints as +0.000, not "-+0.000".
+                var delta = Math.Round(Convert.ToDouble(r["c2st_minus_em500"]), 3) + 0.0;
+                cells.Add(FormattableString.Invariant($"{Convert.ToDouble(r["c2st"]):F3} ({delta:+0.000;-0.000;+0.000}) | {Convert.ToDouble(r["seconds_per_10k"]):F2}"));
             }
             md.AppendLine($"| {name} | {string.Join("/", nfe.Distinct())} | {string.Join(" | ", cells)} |");
         }

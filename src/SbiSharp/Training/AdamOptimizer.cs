@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SbiSharp.Training;
@@ -51,16 +52,26 @@ internal sealed class AdamOptimizer : IDisposable
         var correction2 = 1 - Math.Pow(_beta2, _steps);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        // Every Scalar lives in a local for the whole step: a temporary Scalar passed straight into an op can be finalized by
+        // the GC while libtorch still reads it (seen twice in long training runs: a segfault and "toFloat" on a freed Scalar).
+        using var decay = (1 - LearningRate * _weightDecay).ToScalar();
+        using var beta1 = _beta1.ToScalar();
+        using var oneMinusBeta1 = (1 - _beta1).ToScalar();
+        using var beta2 = _beta2.ToScalar();
+        using var oneMinusBeta2 = (1 - _beta2).ToScalar();
+        using var correction2Scalar = correction2.ToScalar();
+        using var epsilon = _epsilon.ToScalar();
+        using var stepSize = (-LearningRate / correction1).ToScalar();
         for (int i = 0; i < _parameters.Length; i++)
         {
             var p = _parameters[i];
             var g = p.grad;
             if (g is null) continue;
-            if (_weightDecay > 0) p.mul_(1 - LearningRate * _weightDecay);
-            _m[i].mul_(_beta1).add_(g, alpha: 1 - _beta1);
-            _v[i].mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
-            var denominator = (_v[i] / correction2).sqrt_().add_(_epsilon);
-            p.addcdiv_(_m[i], denominator, value: -LearningRate / correction1);
+            if (_weightDecay > 0) p.mul_(decay);
+            _m[i].mul_(beta1).add_(g, alpha: oneMinusBeta1);
+            _v[i].mul_(beta2).addcmul_(g, g, value: oneMinusBeta2);
+            var denominator = _v[i].div(correction2Scalar).sqrt_().add_(epsilon);
+            p.addcdiv_(_m[i], denominator, value: stepSize);
         }
     }
 

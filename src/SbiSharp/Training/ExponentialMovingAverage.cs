@@ -32,7 +32,10 @@ internal sealed class ExponentialMovingAverage
         _updates++;
         var decay = Math.Min(_decay, (1.0 + _updates) / (10.0 + _updates));
         using var noGrad = no_grad();
+        // Scalars held for the whole update (see AdamOptimizer.Step: temporaries can be finalized mid-op).
+        using var keep = decay.ToScalar();
+        using var blend = (1 - decay).ToScalar();
         foreach (var (target, source) in _pairs)
-            target.mul_(decay).add_(source, alpha: 1 - decay);
+            target.mul_(keep).add_(source, alpha: blend);
     }
 }
