@@ -173,12 +173,14 @@ public class EstimatorTests
         Assert.True(a.eq(b).all().item<bool>(), "same seeds must give the same model and samples");
     }
 
-    [Fact]
-    public void TrainAndSample_LeaveNoLiveTensors()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TrainAndSample_LeaveNoLiveTensors(bool importanceSampledNoise)
     {
         var task = GaussianLinearTask.Create(2);
         using var data = InMemoryDataset.Simulate(task.Joint(), 600, new Generator(1));
-        using var estimator = new DiffusionPosteriorEstimator(2, 2, Small);
+        using var estimator = new DiffusionPosteriorEstimator(2, 2, Small with { ImportanceSampledNoise = importanceSampledNoise });
         using var x = ones(3, 2);
         // Warm-up run so lazily created state (optimizer internals, caches) is not counted.
         estimator.Train(data, Quick with { Epochs = 1 });
