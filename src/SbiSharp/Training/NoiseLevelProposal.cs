@@ -38,9 +38,9 @@ internal sealed class NoiseLevelProposal
         _edges[0] = 0;
         _edges[Cells] = 1;
         double[] w;
-        using (var u = tensor(mids, dtype: ScalarType.Float64).unsqueeze(1))
-        using (var weights = ObjectiveConditioning.OutputWeights(schedule, prediction, space, weighting, u))
-            w = weights.reshape(-1).data<double>().ToArray();
+        using (NewDisposeScope())
+            w = ObjectiveConditioning.OutputWeights(schedule, prediction, space, weighting, tensor(mids, dtype: ScalarType.Float64).unsqueeze(1))
+                .reshape(-1).data<double>().ToArray();
         var mean = 0.0;
         for (int k = 0; k < Cells; k++) mean += w[k] * (_edges[k + 1] - _edges[k]);
         if (!(mean > 0) || !double.IsFinite(mean))

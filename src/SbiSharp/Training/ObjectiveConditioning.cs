@@ -31,33 +31,26 @@ public static class ObjectiveConditioning
         ArgumentNullException.ThrowIfNull(prediction);
         ArgumentNullException.ThrowIfNull(weighting);
         const int n = 20_000;
+        // Computed on tensors: no large managed arrays (GC pressure is what lets TorchSharp's finalizer free a temporary
+        // Scalar that another thread's op still reads).
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         if (importanceSampled)
         {
             // The per-row weights W/q of stratified draws from the actual (piecewise-constant) proposal.
             var proposal = new NoiseLevelProposal(schedule, prediction, space, weighting);
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
             var draws = 10 * n;
             var (u, q) = proposal.Transform(((arange(draws, dtype: ScalarType.Float64) + 0.5) / draws).unsqueeze(1));
-            var rowWeights = OutputWeights(schedule, prediction, space, weighting, u) / q;
-            return Kish(rowWeights.reshape(-1).data<double>().ToArray());
+            return Kish(OutputWeights(schedule, prediction, space, weighting, u) / q);
         }
-        return Kish(OutputWeights(schedule, prediction, space, weighting, n));
+        return Kish(OutputWeights(schedule, prediction, space, weighting, ((arange(n, dtype: ScalarType.Float64) + 0.5) / n).unsqueeze(1)));
     }
 
-    private static double Kish(double[] w)
-    {
-        var max = w.Max();
-        var scaled = w.Select(v => v / max).ToArray();
-        return Math.Pow(scaled.Average(), 2) / scaled.Select(v => v * v).Average();
-    }
-
-    /// <summary>W(u) = w·c²·|∂D/∂output|² on the midpoints u = (i + ½)/n of the training quantiles.</summary>
-    internal static double[] OutputWeights(INoiseSchedule schedule, Parameterization prediction, LossSpace space, LossWeighting weighting, int n)
+    private static double Kish(Tensor w)
     {
         using var scope = NewDisposeScope();
-        using var u = ((arange(n, dtype: ScalarType.Float64) + 0.5) / n).unsqueeze(1);
-        return OutputWeights(schedule, prediction, space, weighting, u).reshape(-1).data<double>().ToArray();
+        var scaled = w / w.max();
+        return (scaled.mean().square() / scaled.square().mean()).item<double>();
     }
 
     /// <summary>W(u) for training quantiles <paramref name="u"/>, (B, 1), in float64; a fresh tensor.</summary>
