@@ -1,4 +1,5 @@
 using SbiSharp.Denoising;
+using TorchSharp;
 using SbiSharp.Noise;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ namespace SbiSharp.Training;
 /// its inverse CDF exact and cheap (one searchsorted). The uniform share ρ = <see cref="UniformShare"/> keeps every noise level
 /// of the schedule's training range in the batches.
 /// </remarks>
-internal sealed class NoiseLevelProposal
+internal sealed class NoiseLevelProposal : IDisposable
 {
     /// <summary>Cells of the piecewise-constant proposal over u ∈ [0, 1].</summary>
     public const int Cells = 16_384;
@@ -28,6 +29,12 @@ internal sealed class NoiseLevelProposal
     private readonly double[] _edges;
     private readonly double[] _density;
     private readonly double[] _cdf;
+
+    // The tables as CPU tensors, made once: converting three 16,384-element arrays on every batch meant large-object-heap
+    // allocations, and the GCs they trigger are what lets TorchSharp's finalizer free a temporary Scalar mid-op.
+    private readonly Tensor _edgesTensor;
+    private readonly Tensor _densityTensor;
+    private readonly Tensor _cdfTensor;
 
     public NoiseLevelProposal(INoiseSchedule schedule, Parameterization prediction, LossSpace space, LossWeighting weighting)
     {
@@ -51,21 +58,32 @@ internal sealed class NoiseLevelProposal
         var total = _cdf[Cells];
         for (int k = 0; k < Cells; k++) _density[k] /= total;
         for (int k = 1; k <= Cells; k++) _cdf[k] /= total;
+        _edgesTensor = tensor(_edges, dtype: ScalarType.Float64).DetachFromDisposeScope();
+        _densityTensor = tensor(_density, dtype: ScalarType.Float64).DetachFromDisposeScope();
+        _cdfTensor = tensor(_cdf, dtype: ScalarType.Float64).DetachFromDisposeScope();
     }
 
     /// <summary>Maps uniform draws v, (B, 1), to proposal draws u and their densities q(u), both (B, 1) in v's dtype.</summary>
     public (Tensor U, Tensor Density) Transform(Tensor v)
     {
         using var scope = NewDisposeScope();
-        var cdf = tensor(_cdf, dtype: ScalarType.Float64, device: v.device);
-        var edges = tensor(_edges, dtype: ScalarType.Float64, device: v.device);
-        var density = tensor(_density, dtype: ScalarType.Float64, device: v.device);
+        var onCpu = v.device_type == DeviceType.CPU;
+        var cdf = onCpu ? _cdfTensor : _cdfTensor.to(v.device);
+        var edges = onCpu ? _edgesTensor : _edgesTensor.to(v.device);
+        var density = onCpu ? _densityTensor : _densityTensor.to(v.device);
         var flat = v.to(ScalarType.Float64).reshape(-1).clamp(0, 1 - 1e-12);
         var cell = (searchsorted(cdf, flat, right: true) - 1).clamp(0, Cells - 1);
         var q = density.index_select(0, cell);
         var u = edges.index_select(0, cell) + (flat - cdf.index_select(0, cell)) / q;
         var upper = edges.index_select(0, cell + 1);
         return (u.minimum(upper).clamp(0, 1).to(v.dtype).reshape(v.shape).MoveToOuterDisposeScope(), q.to(v.dtype).reshape(v.shape).MoveToOuterDisposeScope());
+    }
+
+    public void Dispose()
+    {
+        _edgesTensor.Dispose();
+        _densityTensor.Dispose();
+        _cdfTensor.Dispose();
     }
 
     private static double Logistic(double s) => 1 / (1 + Math.Exp(-s));

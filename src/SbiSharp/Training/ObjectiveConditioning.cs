@@ -38,7 +38,7 @@ public static class ObjectiveConditioning
         if (importanceSampled)
         {
             // The per-row weights W/q of stratified draws from the actual (piecewise-constant) proposal.
-            var proposal = new NoiseLevelProposal(schedule, prediction, space, weighting);
+            using var proposal = new NoiseLevelProposal(schedule, prediction, space, weighting);
             var draws = 10 * n;
             var (u, q) = proposal.Transform(((arange(draws, dtype: ScalarType.Float64) + 0.5) / draws).unsqueeze(1));
             return Kish(OutputWeights(schedule, prediction, space, weighting, u) / q);

@@ -10,6 +10,7 @@ using static TorchSharp.torch;
 
 namespace SbiSharp.Tests.Estimators;
 
+[Collection(ForcedGcCollection.Name)]
 public class EstimatorTests
 {
     private static readonly DiffusionEstimatorOptions Small = DiffusionEstimatorOptions.Default with { Network = NetworkOptions.Default with { Width = 32, Blocks = 2 } };

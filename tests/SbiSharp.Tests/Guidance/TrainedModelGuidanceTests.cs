@@ -11,6 +11,7 @@ namespace SbiSharp.Tests.Guidance;
 
 /// <summary>Guidance and composition through the estimator API on a trained Gaussian-linear model, against exact answers.</summary>
 [Trait("Category", "Slow")]
+[Collection(ForcedGcCollection.Name)]
 public class TrainedModelGuidanceTests(TrainedGaussianLinearFixture model, ITestOutputHelper output) : IClassFixture<TrainedGaussianLinearFixture>
 {
     private static readonly double[] Observed = { 0.4, -0.3 };

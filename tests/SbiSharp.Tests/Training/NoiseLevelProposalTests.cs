@@ -28,7 +28,7 @@ public class NoiseLevelProposalTests
         var schedule = new EdmSchedule();
         var prediction = new SbiSharp.Denoising.EdmParameterization();
         var weighting = new LikelihoodWeighting();
-        var proposal = new NoiseLevelProposal(schedule, prediction, LossSpace.Noise, weighting);
+        using var proposal = new NoiseLevelProposal(schedule, prediction, LossSpace.Noise, weighting);
         const int n = 200_000;
         using var scope = NewDisposeScope();
         var v = ((arange(n, dtype: ScalarType.Float64) + 0.5) / n).unsqueeze(1);
