@@ -34,7 +34,8 @@ internal static class DenoiserError
         foreach (var (predictionName, space, weightingName, scheduleName) in Cases)
         {
             var schedule = DesignGrid.Schedule(scheduleName);
-            using var estimator = DesignGrid.Train(schedule, Prediction(predictionName), space, Weighting(weightingName), importance: false, epochs: 12);
+            using var estimator = DesignGrid.Train(schedule, DesignGrid.Predictions.Single(p => p.Name == predictionName), space,
+                DesignGrid.Weightings.Single(w => w.Name == weightingName), importance: false, epochs: 12);
             var ts = estimator.ThetaStandardizer;
             var mean = new double[2];
             var cov = new double[2, 2];
@@ -85,19 +86,4 @@ internal static class DenoiserError
         File.WriteAllText(Path.Combine(outDir, "denoiser-error.md"), md.ToString());
         return 0;
     }
-
-    private static Parameterization Prediction(string name) => name switch
-    {
-        "F" => new EdmParameterization(),
-        "noise" => new NoiseParameterization(),
-        "data" => new DataParameterization(),
-        _ => throw new ArgumentException(name),
-    };
-
-    private static LossWeighting Weighting(string name) => name switch
-    {
-        "edm" => new EdmWeighting(),
-        "none" => new UniformWeighting(),
-        _ => throw new ArgumentException(name),
-    };
 }

@@ -16,26 +16,30 @@ namespace SbiSharp.Bench;
 
 /// <summary>
 /// Every prediction target × loss space × weighting on a 2-D Gaussian-linear task (posterior N(x/2, 0.05·I)) at one small budget
-/// (width-64, 2-block network, 1,200 Adam steps by default of 256 online simulations, Heun-30): worst posterior-mean error in posterior sd,
+/// (width-64, 2-block network, by default 1,200 Adam steps of 256 online simulations, Heun-30): worst posterior-mean error in posterior sd,
 /// worst relative sd error over two observations, effective sample fraction of the objective, training seconds.
 /// Writes grid.json and grid.md.
 /// </summary>
 internal static class DesignGrid
 {
+    /// <summary>The grid's prediction targets; <see cref="Parameterization.Name"/> identifies each (F, velocity, noise, score, data).</summary>
+    public static readonly Parameterization[] Predictions = { new EdmParameterization(), new VelocityParameterization(), new NoiseParameterization(), new ScoreParameterization(), new DataParameterization() };
+
+    /// <summary>The grid's weightings; <see cref="LossWeighting.Name"/> identifies each (none, sigmoid, edm, likelihood).</summary>
+    public static readonly LossWeighting[] Weightings = { new UniformWeighting(), new SigmoidWeighting(), new EdmWeighting(), new LikelihoodWeighting() };
+
     private static readonly double[][] Observations = { new[] { 0.4, -0.3 }, new[] { -0.8, 0.6 } };
 
     public static int Run(string outDir, string scheduleName, bool importance, int epochs = 12)
     {
         Directory.CreateDirectory(outDir);
         var schedule = Schedule(scheduleName);
-        var predictions = new Parameterization[] { new EdmParameterization(), new VelocityParameterization(), new NoiseParameterization(), new ScoreParameterization(), new DataParameterization() };
-        var weightings = new LossWeighting[] { new UniformWeighting(), new SigmoidWeighting(), new EdmWeighting(), new LikelihoodWeighting() };
         var spaces = new[] { LossSpace.Noise, LossSpace.Velocity, LossSpace.F };
         var rows = new List<Dictionary<string, object>>();
         var sd = Math.Sqrt(0.05);
-        foreach (var prediction in predictions)
+        foreach (var prediction in Predictions)
             foreach (var space in spaces)
-                foreach (var weighting in weightings)
+                foreach (var weighting in Weightings)
                 {
                     var clock = Stopwatch.StartNew();
                     using var estimator = Train(schedule, prediction, space, weighting, importance, epochs);

@@ -37,8 +37,21 @@ internal static class Program
             return GuidanceBench.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "guidance"),
                 args.Length > 2 ? args[2].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() : new[] { 1, 10, 100, 1000 });
         if (args[0] == "design-grid")
-            return DesignGrid.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "design-grid"), args.Length > 2 ? args[2] : "edm", args.Length > 3 && args[3] == "importance",
-                args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) / 100 : 12);
+        {
+            var mode = args.Length > 3 ? args[3] : "schedule";
+            if (mode is not ("schedule" or "importance"))
+            {
+                Console.Error.WriteLine($"error: design-grid noise-level sampling must be 'schedule' or 'importance'; got '{mode}'");
+                return 2;
+            }
+            var steps = 1200;
+            if (args.Length > 4 && !(int.TryParse(args[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out steps) && steps > 0 && steps % 100 == 0))
+            {
+                Console.Error.WriteLine($"error: design-grid STEPS must be a positive multiple of 100 (100 steps per epoch); got '{args[4]}'");
+                return 2;
+            }
+            return DesignGrid.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "design-grid"), args.Length > 2 ? args[2] : "edm", mode == "importance", steps / 100);
+        }
         if (args[0] == "denoiser-error")
             return DenoiserError.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "design-grid"));
         if (args[0] == "design-report")

@@ -126,11 +126,13 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
                 validation = ownedValidation;
             }
             FitStandardizers(training, o, splitGenerator);
-            var effective = ObjectiveConditioning.EffectiveSampleFraction(Schedule, Options.Prediction, Options.Loss, Options.Weighting, Options.ImportanceSampledNoise);
+            using var proposal = Options.ImportanceSampledNoise ? new NoiseLevelProposal(Schedule, Options.Prediction, Options.Loss, Options.Weighting) : null;
+            var effective = proposal is null
+                ? ObjectiveConditioning.EffectiveSampleFraction(Schedule, Options.Prediction, Options.Loss, Options.Weighting)
+                : ObjectiveConditioning.EffectiveSampleFraction(Schedule, Options.Prediction, Options.Loss, Options.Weighting, proposal);
             if (effective < ObjectiveConditioning.WarningFraction)
                 logger?.LogWarning("The objective {Prediction}/{Loss}/{Weighting} on this schedule has an effective sample fraction of {Fraction:F3}: a few noise levels carry the gradient, and it may need far more training than the defaults to reproduce the posterior.",
                     Options.Prediction.Name, Options.Loss, Options.Weighting.Name, effective);
-            using var proposal = Options.ImportanceSampledNoise ? new NoiseLevelProposal(Schedule, Options.Prediction, Options.Loss, Options.Weighting) : null;
             var trainer = new DiffusionTrainer(TrainingDenoiser, Denoiser, new DiffusionObjective(Options.Loss, Options.Weighting, Options.Coupling, Options.ConditionDropout, proposal), o, logger);
             var result = trainer.Run(training, validation, Prepare, online, progress, cancellationToken);
             IsTrained = true;

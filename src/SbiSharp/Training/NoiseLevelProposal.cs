@@ -1,6 +1,6 @@
 using SbiSharp.Denoising;
-using TorchSharp;
 using SbiSharp.Noise;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SbiSharp.Training;
@@ -26,41 +26,37 @@ internal sealed class NoiseLevelProposal : IDisposable
 
     private const double LogitRange = 25;
 
-    private readonly double[] _edges;
-    private readonly double[] _density;
-    private readonly double[] _cdf;
-
-    // The tables as CPU tensors, made once: converting three 16,384-element arrays on every batch meant large-object-heap
+    // The tables as CPU tensors, made once: converting 16,384-element arrays on every batch meant large-object-heap
     // allocations, and the GCs they trigger are what lets TorchSharp's finalizer free a temporary Scalar mid-op.
-    private readonly Tensor _edgesTensor;
-    private readonly Tensor _densityTensor;
-    private readonly Tensor _cdfTensor;
+    private readonly Tensor _edges;
+    private readonly Tensor _density;
+    private readonly Tensor _cdf;
 
     public NoiseLevelProposal(INoiseSchedule schedule, Parameterization prediction, LossSpace space, LossWeighting weighting)
     {
-        _edges = new double[Cells + 1];
+        var edges = new double[Cells + 1];
         var mids = new double[Cells];
-        for (int k = 0; k <= Cells; k++) _edges[k] = Logistic(-LogitRange + 2 * LogitRange * k / Cells);
+        for (int k = 0; k <= Cells; k++) edges[k] = Logistic(-LogitRange + 2 * LogitRange * k / Cells);
         for (int k = 0; k < Cells; k++) mids[k] = Logistic(-LogitRange + 2 * LogitRange * (k + 0.5) / Cells);
-        _edges[0] = 0;
-        _edges[Cells] = 1;
+        edges[0] = 0;
+        edges[Cells] = 1;
         double[] w;
         using (NewDisposeScope())
             w = ObjectiveConditioning.OutputWeights(schedule, prediction, space, weighting, tensor(mids, dtype: ScalarType.Float64).unsqueeze(1))
                 .reshape(-1).data<double>().ToArray();
         var mean = 0.0;
-        for (int k = 0; k < Cells; k++) mean += w[k] * (_edges[k + 1] - _edges[k]);
+        for (int k = 0; k < Cells; k++) mean += w[k] * (edges[k + 1] - edges[k]);
         if (!(mean > 0) || !double.IsFinite(mean))
             throw new ArgumentException($"The objective {prediction.Name}/{space}/{weighting.Name} has no finite positive weight on this schedule (mean output weight {mean}); importance sampling needs one.", nameof(weighting));
-        _density = w.Select(v => (1 - UniformShare) * v / mean + UniformShare).ToArray();
-        _cdf = new double[Cells + 1];
-        for (int k = 0; k < Cells; k++) _cdf[k + 1] = _cdf[k] + _density[k] * (_edges[k + 1] - _edges[k]);
-        var total = _cdf[Cells];
-        for (int k = 0; k < Cells; k++) _density[k] /= total;
-        for (int k = 1; k <= Cells; k++) _cdf[k] /= total;
-        _edgesTensor = tensor(_edges, dtype: ScalarType.Float64).DetachFromDisposeScope();
-        _densityTensor = tensor(_density, dtype: ScalarType.Float64).DetachFromDisposeScope();
-        _cdfTensor = tensor(_cdf, dtype: ScalarType.Float64).DetachFromDisposeScope();
+        var density = w.Select(v => (1 - UniformShare) * v / mean + UniformShare).ToArray();
+        var cdf = new double[Cells + 1];
+        for (int k = 0; k < Cells; k++) cdf[k + 1] = cdf[k] + density[k] * (edges[k + 1] - edges[k]);
+        var total = cdf[Cells];
+        for (int k = 0; k < Cells; k++) density[k] /= total;
+        for (int k = 1; k <= Cells; k++) cdf[k] /= total;
+        _edges = tensor(edges, dtype: ScalarType.Float64).DetachFromDisposeScope();
+        _density = tensor(density, dtype: ScalarType.Float64).DetachFromDisposeScope();
+        _cdf = tensor(cdf, dtype: ScalarType.Float64).DetachFromDisposeScope();
     }
 
     /// <summary>Maps uniform draws v, (B, 1), to proposal draws u and their densities q(u), both (B, 1) in v's dtype.</summary>
@@ -68,9 +64,9 @@ internal sealed class NoiseLevelProposal : IDisposable
     {
         using var scope = NewDisposeScope();
         var onCpu = v.device_type == DeviceType.CPU;
-        var cdf = onCpu ? _cdfTensor : _cdfTensor.to(v.device);
-        var edges = onCpu ? _edgesTensor : _edgesTensor.to(v.device);
-        var density = onCpu ? _densityTensor : _densityTensor.to(v.device);
+        var cdf = onCpu ? _cdf : _cdf.to(v.device);
+        var edges = onCpu ? _edges : _edges.to(v.device);
+        var density = onCpu ? _density : _density.to(v.device);
         var flat = v.to(ScalarType.Float64).reshape(-1).clamp(0, 1 - 1e-12);
         var cell = (searchsorted(cdf, flat, right: true) - 1).clamp(0, Cells - 1);
         var q = density.index_select(0, cell);
@@ -81,9 +77,9 @@ internal sealed class NoiseLevelProposal : IDisposable
 
     public void Dispose()
     {
-        _edgesTensor.Dispose();
-        _densityTensor.Dispose();
-        _cdfTensor.Dispose();
+        _edges.Dispose();
+        _density.Dispose();
+        _cdf.Dispose();
     }
 
     private static double Logistic(double s) => 1 / (1 + Math.Exp(-s));

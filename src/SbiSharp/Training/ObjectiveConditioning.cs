@@ -37,13 +37,20 @@ public static class ObjectiveConditioning
         using var noGrad = no_grad();
         if (importanceSampled)
         {
-            // The per-row weights W/q of stratified draws from the actual (piecewise-constant) proposal.
             using var proposal = new NoiseLevelProposal(schedule, prediction, space, weighting);
-            var draws = 10 * n;
-            var (u, q) = proposal.Transform(((arange(draws, dtype: ScalarType.Float64) + 0.5) / draws).unsqueeze(1));
-            return Kish(OutputWeights(schedule, prediction, space, weighting, u) / q);
+            return EffectiveSampleFraction(schedule, prediction, space, weighting, proposal);
         }
         return Kish(OutputWeights(schedule, prediction, space, weighting, ((arange(n, dtype: ScalarType.Float64) + 0.5) / n).unsqueeze(1)));
+    }
+
+    /// <summary>The fraction under <paramref name="proposal"/>: the per-row weights W/q of 200,000 stratified draws from it.</summary>
+    internal static double EffectiveSampleFraction(INoiseSchedule schedule, Parameterization prediction, LossSpace space, LossWeighting weighting, NoiseLevelProposal proposal)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        const int draws = 200_000;
+        var (u, q) = proposal.Transform(((arange(draws, dtype: ScalarType.Float64) + 0.5) / draws).unsqueeze(1));
+        return Kish(OutputWeights(schedule, prediction, space, weighting, u) / q);
     }
 
     private static double Kish(Tensor w)

@@ -38,14 +38,10 @@ public class NoiseLevelProposalTests
         // Monotone: the inverse CDF of a positive density.
         Assert.True(u.squeeze(1).diff().ge(0).all().item<bool>());
         // Importance identity E_q[W·f/q] = E_U[W·f] for smooth and step test functions: holds only if the draws follow q.
-        var logSnrU = schedule.TrainingLogSnr(v);
-        var (aU, sU) = schedule.Scales(logSnrU);
         // The output-space weight W = w·c²·|∂D/∂output|², the quantity q is built from (the data-space weight alone has a
         // 10⁸-fold tail at low noise that no 200,000-point grid integrates reliably).
-        var wU = weighting.Weight(schedule, logSnrU, v) * DiffusionLoss.SpaceFactor(LossSpace.Noise, logSnrU, aU, sU).square() * prediction.OutputScale(logSnrU, aU, sU).square();
-        var logSnrQ = schedule.TrainingLogSnr(u);
-        var (aQ, sQ) = schedule.Scales(logSnrQ);
-        var wQ = weighting.Weight(schedule, logSnrQ, u) * DiffusionLoss.SpaceFactor(LossSpace.Noise, logSnrQ, aQ, sQ).square() * prediction.OutputScale(logSnrQ, aQ, sQ).square() / q;
+        var wU = ObjectiveConditioning.OutputWeights(schedule, prediction, LossSpace.Noise, weighting, v);
+        var wQ = ObjectiveConditioning.OutputWeights(schedule, prediction, LossSpace.Noise, weighting, u) / q;
         foreach (var f in new Func<Tensor, Tensor>[] { t => t.square(), t => t.lt(0.5).to(ScalarType.Float64), t => (6 * t).sin() + 1.5 })
         {
             var plain = (wU * f(v)).mean().item<double>();
@@ -58,17 +54,22 @@ public class NoiseLevelProposalTests
         Assert.InRange(Kish(wQ), 0.85, 1);
     }
 
-    [Fact]
-    public void Constructor_ObjectiveWithoutWeight_Throws()
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Constructor_ObjectiveWithoutFinitePositiveWeight_ThrowsNamingIt(double value)
     {
-        var e = Assert.Throws<ArgumentException>(() => new NoiseLevelProposal(new EdmSchedule(), new SbiSharp.Denoising.EdmParameterization(), LossSpace.Noise, new ZeroWeighting()));
-        Assert.Contains("weighting", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => new NoiseLevelProposal(new EdmSchedule(), new SbiSharp.Denoising.EdmParameterization(), LossSpace.Noise, new ConstantWeighting(value)));
+        Assert.Equal("weighting", e.ParamName);
+        Assert.Contains("F/Noise/constant", e.Message);
+        Assert.Contains("no finite positive weight", e.Message);
     }
 
-    private sealed class ZeroWeighting : LossWeighting
+    private sealed class ConstantWeighting(double value) : LossWeighting
     {
-        public override string Name => "zero";
+        public override string Name => "constant";
 
-        public override Tensor Weight(INoiseSchedule schedule, Tensor logSnr, Tensor uniform) => zeros_like(logSnr);
+        public override Tensor Weight(INoiseSchedule schedule, Tensor logSnr, Tensor uniform) => full_like(logSnr, value);
     }
 }
