@@ -26,7 +26,7 @@ internal sealed class NoiseLevelProposal : IDisposable
 
     private const double LogitRange = 25;
 
-    // The tables as CPU tensors, made once: converting 16,384-element arrays on every batch meant large-object-heap
+    // The tables as CPU tensors, built in torch and made once: large managed arrays (here or per batch) mean large-object-heap
     // allocations, and the GCs they trigger are what lets TorchSharp's finalizer free a temporary Scalar mid-op.
     private readonly Tensor _edges;
     private readonly Tensor _density;
@@ -34,29 +34,22 @@ internal sealed class NoiseLevelProposal : IDisposable
 
     public NoiseLevelProposal(INoiseSchedule schedule, Parameterization prediction, LossSpace space, LossWeighting weighting)
     {
-        var edges = new double[Cells + 1];
-        var mids = new double[Cells];
-        for (int k = 0; k <= Cells; k++) edges[k] = Logistic(-LogitRange + 2 * LogitRange * k / Cells);
-        for (int k = 0; k < Cells; k++) mids[k] = Logistic(-LogitRange + 2 * LogitRange * (k + 0.5) / Cells);
-        edges[0] = 0;
-        edges[Cells] = 1;
-        double[] w;
-        using (NewDisposeScope())
-            w = ObjectiveConditioning.OutputWeights(schedule, prediction, space, weighting, tensor(mids, dtype: ScalarType.Float64).unsqueeze(1))
-                .reshape(-1).data<double>().ToArray();
-        var mean = 0.0;
-        for (int k = 0; k < Cells; k++) mean += w[k] * (edges[k + 1] - edges[k]);
+        using var scope = NewDisposeScope();
+        var logits = linspace(-LogitRange, LogitRange, Cells + 1, dtype: ScalarType.Float64);
+        var inner = logits.narrow(0, 1, Cells - 1).sigmoid();
+        var edges = cat(new[] { zeros(1, dtype: ScalarType.Float64), inner, ones(1, dtype: ScalarType.Float64) });
+        var mids = ((logits.narrow(0, 0, Cells) + logits.narrow(0, 1, Cells)) / 2).sigmoid();
+        var widths = edges.diff();
+        var w = ObjectiveConditioning.OutputWeights(schedule, prediction, space, weighting, mids.unsqueeze(1)).reshape(-1);
+        var mean = (w * widths).sum().item<double>();
         if (!(mean > 0) || !double.IsFinite(mean))
             throw new ArgumentException($"The objective {prediction.Name}/{space}/{weighting.Name} has no finite positive weight on this schedule (mean output weight {mean}); importance sampling needs one.", nameof(weighting));
-        var density = w.Select(v => (1 - UniformShare) * v / mean + UniformShare).ToArray();
-        var cdf = new double[Cells + 1];
-        for (int k = 0; k < Cells; k++) cdf[k + 1] = cdf[k] + density[k] * (edges[k + 1] - edges[k]);
-        var total = cdf[Cells];
-        for (int k = 0; k < Cells; k++) density[k] /= total;
-        for (int k = 1; k <= Cells; k++) cdf[k] /= total;
-        _edges = tensor(edges, dtype: ScalarType.Float64).DetachFromDisposeScope();
-        _density = tensor(density, dtype: ScalarType.Float64).DetachFromDisposeScope();
-        _cdf = tensor(cdf, dtype: ScalarType.Float64).DetachFromDisposeScope();
+        var density = (1 - UniformShare) * w / mean + UniformShare;
+        var cdf = cat(new[] { zeros(1, dtype: ScalarType.Float64), (density * widths).cumsum(0) });
+        var total = cdf[Cells].item<double>();
+        _edges = edges.DetachFromDisposeScope();
+        _density = (density / total).DetachFromDisposeScope();
+        _cdf = (cdf / total).DetachFromDisposeScope();
     }
 
     /// <summary>Maps uniform draws v, (B, 1), to proposal draws u and their densities q(u), both (B, 1) in v's dtype.</summary>
@@ -81,6 +74,4 @@ internal sealed class NoiseLevelProposal : IDisposable
         _density.Dispose();
         _cdf.Dispose();
     }
-
-    private static double Logistic(double s) => 1 / (1 + Math.Exp(-s));
 }
