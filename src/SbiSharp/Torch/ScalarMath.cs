@@ -1,0 +1,369 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SbiSharp.Torch;
+
+/// <summary>Tensor arithmetic with a .NET number, holding the native <see cref="Scalar"/> for the whole call.</summary>
+/// <remarks>
+/// TorchSharp 0.107 turns <c>tensor * 2.0</c> (and <c>a + b</c>, <c>t.pow(2)</c>, <c>t.square()</c>) into a temporary
+/// <see cref="Scalar"/> whose native handle goes to libtorch while nothing keeps the managed object alive: a garbage
+/// collection during the call can run its finalizer and free the value libtorch is still reading (segfaults and "toFloat" on
+/// freed memory, seen five times in this project). Every helper here creates its Scalar in a <c>using</c> local, so it lives
+/// until the native call has returned. The analyzer SBI001–SBI004 (SbiSharp.Analyzers) rejects the unsafe forms at build time
+/// and names these helpers. Each method returns a fresh tensor (the <c>InPlace</c> ones return their receiver) and never
+/// disposes its inputs; the <see cref="long"/> overloads keep integer tensors integer.
+/// </remarks>
+public static class ScalarMath
+{
+    /// <summary>The number 1 as a Scalar that is never freed (a static root), for <c>alpha</c>/<c>value</c> arguments.</summary>
+    public static Scalar One { get; } = 1.ToScalar();
+
+    /// <summary>a + b (TorchSharp's <c>a + b</c> makes a temporary Scalar for its implicit alpha = 1).</summary>
+    public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
+
+    /// <summary>a + alpha · b.</summary>
+    public static Tensor Plus(this Tensor a, Tensor b, double alpha)
+    {
+        using var s = alpha.ToScalar();
+        return a.add(b, s);
+    }
+
+    /// <summary>a + s for a Scalar the caller holds.</summary>
+    public static Tensor Plus(this Tensor a, Scalar s) => a.add(s, One);
+
+    /// <summary>a ← a + b; returns a.</summary>
+    public static Tensor AddInPlace(this Tensor a, Tensor b) => a.add_(b, One);
+
+    /// <summary>a ← a + alpha · b; returns a.</summary>
+    public static Tensor AddInPlace(this Tensor a, Tensor b, double alpha)
+    {
+        using var s = alpha.ToScalar();
+        return a.add_(b, s);
+    }
+
+    /// <summary>t², element-wise.</summary>
+    public static Tensor Square(this Tensor t) => t.mul(t);
+
+    /// <summary>min(max(t, min), max), element-wise.</summary>
+    public static Tensor Clamp(this Tensor t, double min, double max)
+    {
+        using var lo = min.ToScalar();
+        using var hi = max.ToScalar();
+        return t.clamp(lo, hi);
+    }
+
+    /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
+    public static Tensor Full(long[] shape, double value, ScalarType? dtype = null, Device? device = null)
+    {
+        using var s = value.ToScalar();
+        return full(shape, s, dtype: dtype, device: device);
+    }
+
+    /// <summary>t · value (a fresh tensor).</summary>
+    public static Tensor Mul(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.mul(s);
+    }
+
+    /// <summary>t · value (a fresh tensor).</summary>
+    public static Tensor Mul(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.mul(s);
+    }
+
+    /// <summary>t / value.</summary>
+    public static Tensor Div(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.div(s);
+    }
+
+    /// <summary>t / value.</summary>
+    public static Tensor Div(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.div(s);
+    }
+
+    /// <summary>t + value.</summary>
+    public static Tensor Add(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.add(s, One);
+    }
+
+    /// <summary>t + value.</summary>
+    public static Tensor Add(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.add(s, One);
+    }
+
+    /// <summary>t − value.</summary>
+    public static Tensor Sub(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.sub(s);
+    }
+
+    /// <summary>t − value.</summary>
+    public static Tensor Sub(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.sub(s);
+    }
+
+    /// <summary>value − t.</summary>
+    public static Tensor RSub(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.neg().add_(s, One);
+    }
+
+    /// <summary>value − t.</summary>
+    public static Tensor RSub(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.neg().add_(s, One);
+    }
+
+    /// <summary>value / t.</summary>
+    public static Tensor RDiv(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.reciprocal().mul_(s);
+    }
+
+    /// <summary>value / t.</summary>
+    public static Tensor RDiv(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.reciprocal().mul_(s);
+    }
+
+    /// <summary>t ^ value.</summary>
+    public static Tensor Pow(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.pow(s);
+    }
+
+    /// <summary>t ^ value.</summary>
+    public static Tensor Pow(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.pow(s);
+    }
+
+    /// <summary>t mod value (Python-style, as <c>%</c>).</summary>
+    public static Tensor Remainder(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.remainder(s);
+    }
+
+    /// <summary>t mod value (Python-style, as <c>%</c>).</summary>
+    public static Tensor Remainder(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.remainder(s);
+    }
+
+    /// <summary>max(t, value).</summary>
+    public static Tensor ClampMin(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.clamp_min(s);
+    }
+
+    /// <summary>max(t, value).</summary>
+    public static Tensor ClampMin(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.clamp_min(s);
+    }
+
+    /// <summary>min(t, value).</summary>
+    public static Tensor ClampMax(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.clamp_max(s);
+    }
+
+    /// <summary>min(t, value).</summary>
+    public static Tensor ClampMax(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.clamp_max(s);
+    }
+
+    /// <summary>t &gt; value, element-wise.</summary>
+    public static Tensor Gt(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.gt(s);
+    }
+
+    /// <summary>t &gt; value, element-wise.</summary>
+    public static Tensor Gt(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.gt(s);
+    }
+
+    /// <summary>t &lt; value, element-wise.</summary>
+    public static Tensor Lt(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.lt(s);
+    }
+
+    /// <summary>t &lt; value, element-wise.</summary>
+    public static Tensor Lt(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.lt(s);
+    }
+
+    /// <summary>t ≥ value, element-wise.</summary>
+    public static Tensor Ge(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.ge(s);
+    }
+
+    /// <summary>t ≥ value, element-wise.</summary>
+    public static Tensor Ge(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.ge(s);
+    }
+
+    /// <summary>t ≤ value, element-wise.</summary>
+    public static Tensor Le(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.le(s);
+    }
+
+    /// <summary>t ≤ value, element-wise.</summary>
+    public static Tensor Le(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.le(s);
+    }
+
+    /// <summary>t = value, element-wise.</summary>
+    public static Tensor Eq(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.eq(s);
+    }
+
+    /// <summary>t = value, element-wise.</summary>
+    public static Tensor Eq(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.eq(s);
+    }
+
+    /// <summary>t ≠ value, element-wise.</summary>
+    public static Tensor Ne(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.ne(s);
+    }
+
+    /// <summary>t ≠ value, element-wise.</summary>
+    public static Tensor Ne(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.ne(s);
+    }
+
+    /// <summary>t ← t · value; returns t.</summary>
+    public static Tensor MulInPlace(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.mul_(s);
+    }
+
+    /// <summary>t ← t · value; returns t.</summary>
+    public static Tensor MulInPlace(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.mul_(s);
+    }
+
+    /// <summary>t ← t / value; returns t.</summary>
+    public static Tensor DivInPlace(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.div_(s);
+    }
+
+    /// <summary>t ← t / value; returns t.</summary>
+    public static Tensor DivInPlace(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.div_(s);
+    }
+
+    /// <summary>t ← t + value; returns t.</summary>
+    public static Tensor AddInPlace(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.add_(s, One);
+    }
+
+    /// <summary>t ← t + value; returns t.</summary>
+    public static Tensor AddInPlace(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.add_(s, One);
+    }
+
+    /// <summary>t ← t − value; returns t.</summary>
+    public static Tensor SubInPlace(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.sub_(s);
+    }
+
+    /// <summary>t ← t − value; returns t.</summary>
+    public static Tensor SubInPlace(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.sub_(s);
+    }
+
+    /// <summary>Sets every element of t to value; returns t.</summary>
+    public static Tensor FillInPlace(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.fill_(s);
+    }
+
+    /// <summary>Sets every element of t to value; returns t.</summary>
+    public static Tensor FillInPlace(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.fill_(s);
+    }
+
+    /// <summary>t ← t ^ value; returns t.</summary>
+    public static Tensor PowInPlace(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.pow_(s);
+    }
+
+    /// <summary>t ← t ^ value; returns t.</summary>
+    public static Tensor PowInPlace(this Tensor t, long value)
+    {
+        using var s = value.ToScalar();
+        return t.pow_(s);
+    }
+}
