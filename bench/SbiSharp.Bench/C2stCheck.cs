@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using SbiSharp.Diagnostics;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Bench;
 
@@ -27,8 +28,8 @@ internal static class C2stCheck
             using var scope = NewDisposeScope();
             var x = randn(new long[] { 10_000, d }, generator: generator);
             var shift = zeros(d);
-            shift[0] = delta;
-            var y = randn(new long[] { 10_000, d }, generator: generator) + shift;
+            shift[0].FillInPlace(delta);
+            var y = randn(new long[] { 10_000, d }, generator: generator).Plus(shift);
             if (only is not null && !only.Contains(name)) continue;
             if (File.Exists(xPath) && File.Exists(yPath))
             {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using SbiSharp.Denoising;
 using SbiSharp.Training;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Bench;
 
@@ -54,13 +55,13 @@ internal static class DenoiserError
             {
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
-                var logSnr = full(new long[] { n, 1 }, lambda, dtype: ScalarType.Float32);
+                var logSnr = ScalarMath.Full(new long[] { n, 1 }, lambda, dtype: ScalarType.Float32);
                 var (alpha, sigma) = schedule.Scales(logSnr);
-                var theta = tensor(mean, dtype: ScalarType.Float32) + randn(new long[] { n, 2 }, generator: generator) * (float)Math.Sqrt(cov[0, 0]);
-                var thetaT = alpha * theta + sigma * randn(new long[] { n, 2 }, generator: generator);
+                var theta = tensor(mean, dtype: ScalarType.Float32).Plus(randn(new long[] { n, 2 }, generator: generator).Mul((float)Math.Sqrt(cov[0, 0])));
+                var thetaT = (alpha * theta).Plus(sigma * randn(new long[] { n, 2 }, generator: generator));
                 var network = estimator.Denoiser.Denoise(thetaT, logSnr, x);
                 var truth = exact.Denoise(thetaT.to(ScalarType.Float64), logSnr.to(ScalarType.Float64), x.to(ScalarType.Float64)).to(ScalarType.Float32);
-                var denoisedError = (network - truth).square().mean().sqrt().item<float>();
+                var denoisedError = (network - truth).Square().mean().sqrt().item<float>();
                 var noiseError = denoisedError * (alpha / sigma).mean().item<float>();
                 rows.Add(new Dictionary<string, object>
                 {

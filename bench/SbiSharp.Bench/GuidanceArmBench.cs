@@ -6,6 +6,7 @@ using SbiSharp.Guidance;
 using SbiSharp.Sampling;
 using SbiSharp.Tasks;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Bench;
 
@@ -24,13 +25,13 @@ internal static class GuidanceArmBench
         (double Satisfied, double Within) Measure(Tensor samples)
         {
             using var scope = NewDisposeScope();
-            var up = (samples[.., 1].sin() > 0).to(ScalarType.Float32).mean().item<float>();
-            var within = InverseKinematicsTask.EndPointDistance(samples, observed).lt(0.1).to(ScalarType.Float32).mean().item<float>();
+            var up = (samples[.., 1].sin().Gt(0)).to(ScalarType.Float32).mean().item<float>();
+            var within = InverseKinematicsTask.EndPointDistance(samples, observed).Lt(0.1).to(ScalarType.Float32).mean().item<float>();
             return (up, within);
         }
         var settings = new (string Name, double Strength, double Sharpness, Func<Tensor, Tensor, Tensor>? Scaling)[]
         {
-            ("k = 1, λ = 1", 1, 1, null), ("k = 1, λ = 5", 5, 1, null), ("k = 100, λ = 1", 1, 100, null), ("s = 10 (constant), λ = 1", 1, 1, (a, _) => 10 * ones_like(a)),
+            ("k = 1, λ = 1", 1, 1, null), ("k = 1, λ = 5", 5, 1, null), ("k = 100, λ = 1", 1, 100, null), ("s = 10 (constant), λ = 1", 1, 1, (a, _) => ones_like(a).Mul(10)),
         };
         var samplers = new DiffusionSampler[] { new LangevinCorrectorSampler(50), new EulerMaruyamaSampler(500), new HeunSampler(30) };
         var rows = new List<Dictionary<string, object>>();

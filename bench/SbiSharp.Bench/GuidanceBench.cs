@@ -14,6 +14,7 @@ using SbiSharp.Sampling;
 using SbiSharp.Tasks;
 using SbiSharp.Training;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Bench;
 
@@ -47,7 +48,7 @@ internal static class GuidanceBench
         foreach (var n in counts)
         {
             using var generator = new Generator((ulong)(100 + n));
-            using var observations = (tensor(Truth, dtype: ScalarType.Float32).unsqueeze(0) + Math.Sqrt(0.1) * randn(new long[] { n, 2 }, generator: generator)).contiguous();
+            using var observations = (tensor(Truth, dtype: ScalarType.Float32).unsqueeze(0).Plus(randn(new long[] { n, 2 }, generator: generator).Mul(Math.Sqrt(0.1)))).contiguous();
             var exactMean = observations.to(ScalarType.Float64).sum(new long[] { 0 }).data<double>().Select(v => v / (n + 1)).ToArray();
             var exactVariance = 0.1 / (n + 1);
             var draws = n >= 1000 ? 1000 : 2000;
@@ -58,12 +59,12 @@ internal static class GuidanceBench
                 clock.Restart();
                 var conditional = new GaussianPosteriorDenoiser(schedule, 2, 0, 0.1, 0.1);
                 var prior = new GaussianDenoiser(schedule, new double[2], new[,] { { 0.1, 0 }, { 0, 0.1 } });
-                using (var covariances = (0.05 * eye(2, dtype: ScalarType.Float64)).unsqueeze(0).expand(n, 2, 2).contiguous())
+                using (var covariances = (eye(2, dtype: ScalarType.Float64).Mul(0.05)).unsqueeze(0).expand(n, 2, 2).contiguous())
                 using (var composed = new CompositionalDenoiser(conditional, observations, prior, new CompositionOptions { Method = method }, covariances))
                 {
                     var (a, s) = schedule.Scales(schedule.LogSnr(1.0));
                     using var g = new Generator(7);
-                    using var initial = randn(new long[] { draws, 2 }, generator: g) * Math.Sqrt(a * a * 0.1 / n + s * s);
+                    using var initial = randn(new long[] { draws, 2 }, generator: g).Mul(Math.Sqrt(a * a * 0.1 / n + s * s));
                     using var samples = sampler.Sample(composed, zeros(draws, 0), g, initial);
                     rows.Add(Row("composition", method.ToString(), "exact", n, samples, exactMean, exactVariance, clock.Elapsed.TotalSeconds, sampler.Name));
                 }

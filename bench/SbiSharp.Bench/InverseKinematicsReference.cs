@@ -4,6 +4,7 @@ using System.Text.Json;
 using SbiSharp.IO;
 using SbiSharp.Tasks;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Bench;
 
@@ -25,7 +26,7 @@ internal static class InverseKinematicsReference
             using var scope = NewDisposeScope();
             var theta = task.Prior.Sample(Math.Min(chunk, draws - done), generator);
             var distance = InverseKinematicsTask.EndPointDistance(theta, InverseKinematicsTask.TutorialObservation);
-            accepted.Add(theta.index_select(0, (distance < (float)tolerance).nonzero().squeeze(1)).MoveToOuterDisposeScope());
+            accepted.Add(theta.index_select(0, (distance.Lt((float)tolerance)).nonzero().squeeze(1)).MoveToOuterDisposeScope());
         }
         using var reference = cat(accepted.ToArray(), 0);
         foreach (var t in accepted) t.Dispose();
@@ -44,8 +45,8 @@ internal static class InverseKinematicsReference
             rows.Add(new { parameter = task.ParameterNames[d], reference_mean = rm, model_mean = mm, reference_sd = rs, reference_sd_se = se, model_sd = ms });
             md.AppendLine(FormattableString.Invariant($"| {task.ParameterNames[d]} | {rm:F3} | {mm:F3} | {rs:F3} (± {se:F3}) | {ms:F3} |"));
         }
-        double refUp = (reference[.., 1] > 0).to(ScalarType.Float32).mean().item<float>();
-        double modelUp = (samples[.., 1] > 0).to(ScalarType.Float32).mean().item<float>();
+        double refUp = (reference[.., 1].Gt(0)).to(ScalarType.Float32).mean().item<float>();
+        double modelUp = (samples[.., 1].Gt(0)).to(ScalarType.Float32).mean().item<float>();
         md.AppendLine(FormattableString.Invariant($"| elbow up (α₁ > 0) | {refUp:P1} | {modelUp:P1} | | |"));
         var samplerRows = new List<object>();
         if (modelPath is not null)

@@ -12,6 +12,7 @@ using SbiSharp.Tasks;
 using SbiSharp.Training;
 using Spectre.Console;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Cli.Commands;
 
@@ -114,7 +115,7 @@ internal static class DemoCommand
 
         using var distances = InverseKinematicsTask.EndPointDistance(samples, observed);
         var reachError = distances.median().item<float>();
-        var elbowUp = (samples[.., 1] > 0).to(ScalarType.Float32).mean().item<float>();
+        var elbowUp = (samples[.., 1].Gt(0)).to(ScalarType.Float32).mean().item<float>();
         DemoPlots.Write(s.Out, task, samples, priorDraws, observed, coverage, report, trained);
         var guided = s.Guide == "none" ? null : SampleGuided(s, estimator, samples, observed);
 
@@ -209,12 +210,12 @@ internal static class DemoCommand
         double Satisfied(Tensor theta)
         {
             using var scope = NewDisposeScope();
-            return constraint(theta).le(0).to(ScalarType.Float32).mean().item<float>();
+            return constraint(theta).Le(0).to(ScalarType.Float32).mean().item<float>();
         }
         using var misses = InverseKinematicsTask.EndPointDistance(guided, observed);
         var reach = misses.median().item<float>();
         using var unguidedMisses = InverseKinematicsTask.EndPointDistance(unguided, observed);
-        double Within(Tensor d) => d.lt(0.1).to(ScalarType.Float32).mean().item<float>();
+        double Within(Tensor d) => d.Lt(0.1).to(ScalarType.Float32).mean().item<float>();
         ArmPlot.Save(Path.Combine(s.Out, "arm_guided.png"), new[]
         {
             ("Unguided (100 draws)", DemoPlots.Arms(unguided, 100)),

@@ -5,6 +5,7 @@ using SbiSharp.Internal;
 using SbiSharp.Noise;
 using SbiSharp.Priors;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Composition;
 
@@ -44,9 +45,9 @@ internal static class CompositionSetup
         using var scope = NewDisposeScope();
         var g = groups.to(ScalarType.Float64);
         var centered = g - g.mean(new long[] { 1 }, keepdim: true);
-        var cov = centered.transpose(1, 2).matmul(centered) / (g.shape[1] - 1);
-        var ridge = 1e-6 * cov.diagonal(dim1: 1, dim2: 2).mean(new long[] { 1 }).view(-1, 1, 1) * eye(g.shape[2], dtype: ScalarType.Float64, device: g.device).unsqueeze(0);
-        return (cov + ridge).MoveToOuterDisposeScope();
+        var cov = centered.transpose(1, 2).matmul(centered).Div((g.shape[1] - 1));
+        var ridge = cov.diagonal(dim1: 1, dim2: 2).mean(new long[] { 1 }).view(-1, 1, 1).Mul(1e-6) * eye(g.shape[2], dtype: ScalarType.Float64, device: g.device).unsqueeze(0);
+        return (cov.Plus(ridge)).MoveToOuterDisposeScope();
     }
 
 }

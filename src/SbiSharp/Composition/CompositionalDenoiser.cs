@@ -2,6 +2,7 @@ using SbiSharp.Denoising;
 using SbiSharp.Internal;
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Composition;
 
@@ -84,7 +85,7 @@ public sealed class CompositionalDenoiser : IDenoiser, IDisposable
         int d = ParameterDimension;
         var f64 = ScalarType.Float64;
         var (alpha, sigma) = Schedule.Scales(logSnr.to(f64));
-        var snr = (alpha.square() / sigma.square()).unsqueeze(2);
+        var snr = (alpha.Square() / sigma.Square()).unsqueeze(2);
         var identity = eye(d, dtype: f64, device: thetaT.device).unsqueeze(0);
         var sumMean = zeros(new[] { b, (long)d }, dtype: f64, device: thetaT.device);
         var sumPrecision = zeros(new[] { b, (long)d, (long)d }, dtype: f64, device: thetaT.device);
@@ -104,33 +105,33 @@ public sealed class CompositionalDenoiser : IDenoiser, IDisposable
             {
                 case CompositionMethod.Sum:
                     mean = _conditional.Denoise(theta, lambda, obs).to(f64).view(count, b, d);
-                    sumMean.add_(mean.sum(new long[] { 0 }));
+                    sumMean.AddInPlace(mean.sum(new long[] { 0 }));
                     continue;
                 case CompositionMethod.Gauss:
                     // Pᵢ = P₀(t) + Lᵢ with constant Lᵢ: accumulate Σ θ̂ᵢ (in sumMean) and Σ Lᵢ θ̂ᵢ separately.
                     mean = _conditional.Denoise(theta, lambda, obs).to(f64).view(count, b, d, 1);
-                    sumMean.add_(mean.squeeze(3).sum(new long[] { 0 }));
-                    sumLikelihoodMean.add_(_posteriorPrecisions!.narrow(0, start, count).to(thetaT.device).unsqueeze(1).matmul(mean).squeeze(3).sum(new long[] { 0 }));
+                    sumMean.AddInPlace(mean.squeeze(3).sum(new long[] { 0 }));
+                    sumLikelihoodMean.AddInPlace(_posteriorPrecisions!.narrow(0, start, count).to(thetaT.device).unsqueeze(1).matmul(mean).squeeze(3).sum(new long[] { 0 }));
                     continue;
                 default:
                     var (m, c) = DenoiserJacobian.Covariance(_conditional, theta, lambda, obs);
                     mean = m.to(f64).view(count, b, d, 1);
-                    precision = linalg.inv(c.to(f64) + 1e-9 * identity).view(count, b, d, d);
+                    precision = linalg.inv(c.to(f64).Plus(identity.Mul(1e-9))).view(count, b, d, d);
                     break;
             }
             precision = AtLeastPrior(precision.view(count, b, d, d), priorPrecision!);
-            sumPrecision.add_(precision.sum(new long[] { 0 }));
-            sumMean.add_(precision.matmul(mean).squeeze(3).sum(new long[] { 0 }));
+            sumPrecision.AddInPlace(precision.sum(new long[] { 0 }));
+            sumMean.AddInPlace(precision.matmul(mean).squeeze(3).sum(new long[] { 0 }));
         }
         var theta64 = thetaT.to(f64);
         Tensor result;
         if (Options.Method == CompositionMethod.Sum)
         {
             var priorDenoised = _prior.Denoise(thetaT, logSnr, x).to(f64);
-            var weight = Options.DampPriorScore ? alpha.square() / (alpha.square() + sigma.square()) : ones_like(alpha);
+            var weight = Options.DampPriorScore ? alpha.Square() / (alpha.Square().Plus(sigma.Square())) : ones_like(alpha);
             // Scores sᵢ = (αθ̂ᵢ − θ_t)/σ², summed with (1 − N)·w·s₀, then mapped back to a denoised mean.
-            var score = (alpha * sumMean - n * theta64) / sigma.square() + (1 - n) * weight * (alpha * priorDenoised - theta64) / sigma.square();
-            result = (sigma.square() * score + theta64) / alpha;
+            var score = ((alpha * sumMean - theta64.Mul(n)) / sigma.Square()).Plus(weight.Mul((1 - n)) * (alpha * priorDenoised - theta64) / sigma.Square());
+            result = ((sigma.Square() * score).Plus(theta64)) / alpha;
         }
         else
         {
@@ -138,13 +139,13 @@ public sealed class CompositionalDenoiser : IDenoiser, IDisposable
             if (Options.Method == CompositionMethod.Gauss)
             {
                 // Λ = P₀ + Σ Lᵢ; Λθ̂ = P₀ Σ θ̂ᵢ + Σ Lᵢ θ̂ᵢ + (1 − N) P₀ θ̂₀.
-                total = priorPrecision! + _likelihoodPrecisionSum!.to(thetaT.device).unsqueeze(0);
-                rhs = priorPrecision!.matmul((sumMean + (1 - n) * priorMean!).unsqueeze(2)).squeeze(2) + sumLikelihoodMean;
+                total = (priorPrecision!).Plus(_likelihoodPrecisionSum!.to(thetaT.device).unsqueeze(0));
+                rhs = priorPrecision!.matmul((sumMean.Plus((priorMean!).Mul((1 - n)))).unsqueeze(2)).squeeze(2).Plus(sumLikelihoodMean);
             }
             else
             {
-                total = sumPrecision + (1 - n) * priorPrecision!;
-                rhs = sumMean + (1 - n) * priorPrecision!.matmul(priorMean!.unsqueeze(2)).squeeze(2);
+                total = sumPrecision.Plus((priorPrecision!).Mul((1 - n)));
+                rhs = sumMean.Plus(priorPrecision!.matmul(priorMean!.unsqueeze(2)).squeeze(2).Mul((1 - n)));
             }
             result = linalg.solve(total, rhs.unsqueeze(2)).squeeze(2);
         }
@@ -159,7 +160,7 @@ public sealed class CompositionalDenoiser : IDenoiser, IDisposable
         if (Options.Method == CompositionMethod.Gauss)
         {
             mean = _prior.Denoise(thetaT, logSnr, x).to(ScalarType.Float64);
-            precision = _priorPrecision!.to(thetaT.device).unsqueeze(0) + snr * identity;
+            precision = _priorPrecision!.to(thetaT.device).unsqueeze(0).Plus(snr * identity);
         }
         else if (_prior is GaussianDenoiser gaussian)
         {
@@ -170,7 +171,7 @@ public sealed class CompositionalDenoiser : IDenoiser, IDisposable
         {
             var (m0, c0) = DenoiserJacobian.Covariance(_prior, thetaT, logSnr, x);
             mean = m0.to(ScalarType.Float64);
-            precision = linalg.inv(c0.to(ScalarType.Float64) + 1e-9 * identity);
+            precision = linalg.inv(c0.to(ScalarType.Float64).Plus(identity.Mul(1e-9)));
         }
         return (mean.MoveToOuterDisposeScope(), precision.MoveToOuterDisposeScope());
     }
@@ -181,8 +182,8 @@ public sealed class CompositionalDenoiser : IDenoiser, IDisposable
         using var scope = NewDisposeScope();
         var prior = priorPrecision.unsqueeze(0);
         var likelihood = precision - prior;
-        likelihood = 0.5 * (likelihood + likelihood.transpose(-1, -2));
-        return (prior + Tensors.ClipEigenvalues(likelihood)).MoveToOuterDisposeScope();
+        likelihood = (likelihood.Plus(likelihood.transpose(-1, -2))).Mul(0.5);
+        return (prior.Plus(Tensors.ClipEigenvalues(likelihood))).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

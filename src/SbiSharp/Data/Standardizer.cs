@@ -1,5 +1,6 @@
 using SbiSharp.Internal;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Data;
 
@@ -43,7 +44,7 @@ public sealed record Standardizer
             double nb = b.shape[0];
             if (nb == 0) continue;
             var bm = Tensors.ToDoubles(b.mean(new long[] { 0 }));
-            var bv = Tensors.ToDoubles((b - b.mean(new long[] { 0 }, keepdim: true)).square().sum(new long[] { 0 }));
+            var bv = Tensors.ToDoubles((b - b.mean(new long[] { 0 }, keepdim: true)).Square().sum(new long[] { 0 }));
             if (mean is null) { mean = bm; m2 = bv; n = nb; continue; }
             double total = n + nb;
             for (int j = 0; j < mean.Length; j++)
@@ -74,7 +75,7 @@ public sealed record Standardizer
         if (values.shape[^1] != Dimension)
             throw new ArgumentException($"`values` must have {Dimension} columns in the last axis; got {Check.Shape(values)}.", nameof(values));
         using var scope = NewDisposeScope();
-        return (values * Tensors.Row(Std).to(values.dtype).to(values.device).squeeze(0) + Tensors.Row(Mean).to(values.dtype).to(values.device).squeeze(0)).MoveToOuterDisposeScope();
+        return ((values * Tensors.Row(Std).to(values.dtype).to(values.device).squeeze(0)).Plus(Tensors.Row(Mean).to(values.dtype).to(values.device).squeeze(0))).MoveToOuterDisposeScope();
     }
 
     /// <summary>Sum of log standard deviations: the log-Jacobian of <see cref="Inverse"/>.</summary>

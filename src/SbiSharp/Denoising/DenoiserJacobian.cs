@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Denoising;
 
@@ -46,8 +47,8 @@ internal static class DenoiserJacobian
         using var scope = NewDisposeScope();
         var (denoised, jacobian) = Compute(denoiser, thetaT, logSnr, x, Enumerable.Range(0, denoiser.ParameterDimension).ToArray());
         var (alpha, sigma) = denoiser.Schedule.Scales(logSnr);
-        var factor = (sigma.square() / alpha).unsqueeze(2);
-        var covariance = factor * 0.5 * (jacobian + jacobian.transpose(1, 2));
+        var factor = (sigma.Square() / alpha).unsqueeze(2);
+        var covariance = factor.Mul(0.5) * (jacobian.Plus(jacobian.transpose(1, 2)));
         return (denoised.MoveToOuterDisposeScope(), covariance.MoveToOuterDisposeScope());
     }
 }

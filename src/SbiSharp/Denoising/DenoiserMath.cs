@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Denoising;
 
@@ -7,9 +8,9 @@ public static class DenoiserMath
 {
     /// <summary>Score ∇ log p(θ_t) = (α θ̂ − θ_t) / σ².</summary>
     public static Tensor Score(Tensor thetaT, Tensor denoised, double alpha, double sigma) =>
-        (alpha * denoised - thetaT) / (sigma * sigma);
+        (denoised.Mul(alpha) - thetaT).Div((sigma * sigma));
 
     /// <summary>Noise estimate ε̂ = (θ_t − α θ̂) / σ.</summary>
     public static Tensor Noise(Tensor thetaT, Tensor denoised, double alpha, double sigma) =>
-        (thetaT - alpha * denoised) / sigma;
+        (thetaT - denoised.Mul(alpha)).Div(sigma);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Denoising;
 
@@ -28,7 +29,7 @@ public sealed class EdmParameterization : Parameterization
 
     /// <summary>c_out(λ) = e^{−λ/2} σ_d / √(e^{−λ} + σ_d²), shape of <paramref name="logSnr"/>.</summary>
     public static Tensor OutputScale(Tensor logSnr, double sigmaData) =>
-        (-0.5 * logSnr).exp() * sigmaData / ((-logSnr).exp() + sigmaData * sigmaData).sqrt();
+        (logSnr.Mul(-0.5)).exp().Mul(sigmaData) / ((-logSnr).exp().Add(sigmaData * sigmaData)).sqrt();
 
     /// <inheritdoc />
     public override Tensor OutputScale(Tensor logSnr, Tensor alpha, Tensor sigma) => OutputScale(logSnr, SigmaData);
@@ -38,7 +39,7 @@ public sealed class EdmParameterization : Parameterization
     {
         using var scope = NewDisposeScope();
         var s2 = SigmaData * SigmaData;
-        var cSkip = s2 * alpha / ((-logSnr).exp() + s2);
-        return (cSkip * thetaT + OutputScale(logSnr, SigmaData) * output).MoveToOuterDisposeScope();
+        var cSkip = alpha.Mul(s2) / ((-logSnr).exp().Add(s2));
+        return ((cSkip * thetaT).Plus(OutputScale(logSnr, SigmaData) * output)).MoveToOuterDisposeScope();
     }
 }

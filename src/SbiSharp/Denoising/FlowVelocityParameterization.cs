@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Denoising;
 
@@ -13,9 +14,9 @@ public sealed class FlowVelocityParameterization : Parameterization
     public override string Name => "flow-velocity";
 
     /// <inheritdoc />
-    public override Tensor OutputScale(Tensor logSnr, Tensor alpha, Tensor sigma) => sigma / (alpha + sigma);
+    public override Tensor OutputScale(Tensor logSnr, Tensor alpha, Tensor sigma) => sigma / (alpha.Plus(sigma));
 
     /// <inheritdoc />
     public override Tensor ToDenoised(Tensor output, Tensor thetaT, Tensor logSnr, Tensor alpha, Tensor sigma) =>
-        (thetaT - sigma * output) / (alpha + sigma);
+        (thetaT - sigma * output) / (alpha.Plus(sigma));
 }

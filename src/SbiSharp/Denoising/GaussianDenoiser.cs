@@ -1,6 +1,7 @@
 using SbiSharp.Internal;
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Denoising;
 
@@ -60,10 +61,10 @@ public sealed class GaussianDenoiser : IDenoiser
         var s = Covariance().to(thetaT.device).unsqueeze(0);
         var mu = tensor(_mean, dtype: ScalarType.Float64, device: thetaT.device).unsqueeze(0);
         var identity = TorchSharp.torch.eye(ParameterDimension, dtype: ScalarType.Float64, device: thetaT.device).unsqueeze(0);
-        var system = a.square() * s + sigma.square().unsqueeze(2) * identity;
+        var system = (a.Square() * s).Plus(sigma.Square().unsqueeze(2) * identity);
         var residual = (thetaT.to(ScalarType.Float64) - alpha * mu).unsqueeze(2);
         var gain = linalg.solve(system, residual);
-        var result = mu + (a * s).matmul(gain).squeeze(2);
+        var result = mu.Plus((a * s).matmul(gain).squeeze(2));
         return result.to(thetaT.dtype).MoveToOuterDisposeScope();
     }
 
@@ -73,7 +74,7 @@ public sealed class GaussianDenoiser : IDenoiser
         using var scope = NewDisposeScope();
         var (alpha, sigma) = Schedule.Scales(logSnr.to(ScalarType.Float64));
         var identity = TorchSharp.torch.eye(ParameterDimension, dtype: ScalarType.Float64, device: logSnr.device).unsqueeze(0);
-        var precision = linalg.inv(Covariance().to(logSnr.device)).unsqueeze(0) + (alpha.square() / sigma.square()).unsqueeze(2) * identity;
+        var precision = linalg.inv(Covariance().to(logSnr.device)).unsqueeze(0).Plus((alpha.Square() / sigma.Square()).unsqueeze(2) * identity);
         return linalg.inv(precision).MoveToOuterDisposeScope();
     }
 }

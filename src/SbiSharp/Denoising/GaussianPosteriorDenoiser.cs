@@ -1,6 +1,7 @@
 using SbiSharp.Internal;
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Denoising;
 
@@ -50,7 +51,7 @@ public sealed class GaussianPosteriorDenoiser : IDenoiser
     public double PosteriorVariance => 1 / (1 / PriorVariance + 1 / NoiseVariance);
 
     /// <summary>Posterior mean m(x), (B, D).</summary>
-    public Tensor PosteriorMean(Tensor x) => PosteriorVariance * (PriorMean / PriorVariance + x / NoiseVariance);
+    public Tensor PosteriorMean(Tensor x) => (x.Div(NoiseVariance).Add(PriorMean / PriorVariance)).Mul(PosteriorVariance);
 
     /// <inheritdoc />
     public Tensor Denoise(Tensor thetaT, Tensor logSnr, Tensor x)
@@ -61,8 +62,8 @@ public sealed class GaussianPosteriorDenoiser : IDenoiser
         var (alpha, sigma) = Schedule.Scales(logSnr.to(ScalarType.Float64));
         var v = PosteriorVariance;
         var m = PosteriorMean(x.to(ScalarType.Float64));
-        var gain = v * alpha / (alpha.square() * v + sigma.square());
-        var result = m + gain * (thetaT.to(ScalarType.Float64) - alpha * m);
+        var gain = alpha.Mul(v) / (alpha.Square().Mul(v).Plus(sigma.Square()));
+        var result = m.Plus(gain * (thetaT.to(ScalarType.Float64) - alpha * m));
         return result.to(thetaT.dtype).MoveToOuterDisposeScope();
     }
 }

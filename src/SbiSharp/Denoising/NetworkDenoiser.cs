@@ -2,6 +2,7 @@ using SbiSharp.Internal;
 using SbiSharp.Networks;
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Denoising;
 
@@ -53,7 +54,7 @@ public sealed class NetworkDenoiser : IDenoiser
 
     /// <summary>The network's time input for <paramref name="logSnr"/>: λ scaled to [−1, 1].</summary>
     public Tensor TimeFeature(Tensor logSnr) =>
-        2 * (logSnr - Schedule.LogSnrMin) / (Schedule.LogSnrMax - Schedule.LogSnrMin) - 1;
+        (logSnr.Sub(Schedule.LogSnrMin)).Mul(2).Div((Schedule.LogSnrMax - Schedule.LogSnrMin)).Sub(1);
 
     /// <inheritdoc />
     public Tensor Denoise(Tensor thetaT, Tensor logSnr, Tensor x) => Denoise(thetaT, logSnr, x, null);
@@ -72,7 +73,7 @@ public sealed class NetworkDenoiser : IDenoiser
             x = cat(new[] { x * flag, flag }, 1);
         }
         var (alpha, sigma) = Schedule.Scales(logSnr);
-        var input = thetaT / (alpha.square() + sigma.square()).sqrt();
+        var input = thetaT / (alpha.Square().Plus(sigma.Square())).sqrt();
         // Sampling one observation: every row shares x and λ, so their parts of the network are computed once and broadcast.
         var rows = thetaT.shape[0];
         var time = TimeFeature(rows > 1 && AllRowsEqual(logSnr) ? logSnr.narrow(0, 0, 1) : logSnr);

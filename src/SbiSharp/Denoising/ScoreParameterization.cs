@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Denoising;
 
@@ -10,9 +11,9 @@ public sealed class ScoreParameterization : Parameterization
     public override string Name => "score";
 
     /// <inheritdoc />
-    public override Tensor OutputScale(Tensor logSnr, Tensor alpha, Tensor sigma) => sigma.square() / alpha;
+    public override Tensor OutputScale(Tensor logSnr, Tensor alpha, Tensor sigma) => sigma.Square() / alpha;
 
     /// <inheritdoc />
     public override Tensor ToDenoised(Tensor output, Tensor thetaT, Tensor logSnr, Tensor alpha, Tensor sigma) =>
-        (thetaT + sigma.square() * output) / alpha;
+        (thetaT.Plus(sigma.Square() * output)) / alpha;
 }

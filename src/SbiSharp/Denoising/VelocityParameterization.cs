@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Denoising;
 
@@ -9,9 +10,9 @@ public sealed class VelocityParameterization : Parameterization
     public override string Name => "velocity";
 
     /// <inheritdoc />
-    public override Tensor OutputScale(Tensor logSnr, Tensor alpha, Tensor sigma) => sigma / (alpha.square() + sigma.square());
+    public override Tensor OutputScale(Tensor logSnr, Tensor alpha, Tensor sigma) => sigma / (alpha.Square().Plus(sigma.Square()));
 
     /// <inheritdoc />
     public override Tensor ToDenoised(Tensor output, Tensor thetaT, Tensor logSnr, Tensor alpha, Tensor sigma) =>
-        (alpha * thetaT - sigma * output) / (alpha.square() + sigma.square());
+        (alpha * thetaT - sigma * output) / (alpha.Square().Plus(sigma.Square()));
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Diagnostics;
 
@@ -53,8 +54,8 @@ internal sealed class BatchedMlpClassifier
     private void Initialize(Tensor weight, Tensor bias, int fanIn, int fanOut)
     {
         var bound = Math.Sqrt(6.0 / (fanIn + fanOut));
-        weight.copy_((rand(weight.shape, generator: _generator) * 2 - 1) * bound);
-        bias.copy_((rand(bias.shape, generator: _generator) * 2 - 1) * bound);
+        weight.copy_((rand(weight.shape, generator: _generator).Mul(2).Sub(1)).Mul(bound));
+        bias.copy_((rand(bias.shape, generator: _generator).Mul(2).Sub(1)).Mul(bound));
     }
 
     /// <summary>Trains on (F, n, d) inputs and (F, n) labels; returns the epochs each classifier ran.</summary>
@@ -108,13 +109,13 @@ internal sealed class BatchedMlpClassifier
                     long size = Math.Min(batch, n - start);
                     var xb = xs.narrow(1, start, size);
                     var yb = ys.narrow(1, start, size);
-                    var a1 = xb.bmm(p.W1).add_(p.B1).relu_();
-                    var a2 = a1.bmm(p.W2).add_(p.B2).relu_();
-                    var logits = a2.bmm(p.W3).add_(p.B3);
+                    var a1 = xb.bmm(p.W1).AddInPlace(p.B1).relu_();
+                    var a2 = a1.bmm(p.W2).AddInPlace(p.B2).relu_();
+                    var logits = a2.bmm(p.W3).AddInPlace(p.B3);
                     // scikit-learn's batch loss: mean log-loss + ½α‖W‖²/size; the epoch loss weights it by size / n.
-                    lossSum.add_(nn.functional.binary_cross_entropy_with_logits(logits, yb, reduction: nn.Reduction.None)
+                    lossSum.AddInPlace(nn.functional.binary_cross_entropy_with_logits(logits, yb, reduction: nn.Reduction.None)
                         .clamp_max_(maxSampleLoss).sum(new long[] { 1, 2 }));
-                    squaredWeights.add_(weights.square().sum(new long[] { 1 }));
+                    squaredWeights.AddInPlace(weights.Square().sum(new long[] { 1 }));
                     // Backpropagation of the summed loss; the 1/size of the mean is applied in the Adam moments.
                     var d3 = logits.sigmoid_().sub_(yb);
                     g.W3.copy_(a2.transpose(1, 2).bmm(d3));
@@ -133,7 +134,7 @@ internal sealed class BatchedMlpClassifier
                     m.mul_(beta1Scalar).add_(gradients, alpha: partFirst ?? fullFirst);
                     v.mul_(beta2Scalar).addcmul_(gradients, gradients, value: partSecond ?? fullSecond);
                     using var step = (-_options.LearningRate * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t))).ToScalar();
-                    parameters.addcdiv_(m, v.sqrt().add_(epsilon), value: step);
+                    parameters.addcdiv_(m, v.sqrt().add_(epsilon, ScalarMath.One), value: step);
                 }
                 epochLoss = lossSum.add_(squaredWeights, alpha: halfL2).div_(count).data<double>().ToArray();
             }
@@ -179,9 +180,9 @@ internal sealed class BatchedMlpClassifier
     {
         using var scope = NewDisposeScope();
         var p = Views(_parameters);
-        var a1 = x.bmm(p.W1).add_(p.B1).relu_();
-        var a2 = a1.bmm(p.W2).add_(p.B2).relu_();
-        var predicted = (a2.bmm(p.W3).add_(p.B3).squeeze(2) > 0).to(ScalarType.Float32);
+        var a1 = x.bmm(p.W1).AddInPlace(p.B1).relu_();
+        var a2 = a1.bmm(p.W2).AddInPlace(p.B2).relu_();
+        var predicted = (a2.bmm(p.W3).AddInPlace(p.B3).squeeze(2).Gt(0)).to(ScalarType.Float32);
         return (predicted == y).to(ScalarType.Float64).mean(new long[] { 1 }).data<double>().ToArray();
     }
 }

@@ -1,5 +1,6 @@
 using SbiSharp.Internal;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Diagnostics;
 
@@ -40,7 +41,7 @@ public static class C2st
         if (o.ZScore)
         {
             var mean = x.mean(new long[] { 0 }, keepdim: true);
-            var std = x.std(0, keepdim: true).clamp_min(1e-12);
+            var std = x.std(0, keepdim: true).ClampMin(1e-12);
             x = (x - mean) / std;
             y = (y - mean) / std;
         }

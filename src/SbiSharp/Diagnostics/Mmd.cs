@@ -1,5 +1,6 @@
 using SbiSharp.Internal;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Diagnostics;
 
@@ -33,12 +34,12 @@ public static class Mmd
         {
             bandwidth = MedianDistance(x);
             var scale = 1 / (2 * bandwidth * bandwidth);
-            k = d2 => (-scale * d2).exp();
+            k = d2 => (d2.Mul(-scale)).exp();
         }
         else
         {
             var scales = Enumerable.Range(0, 11).Select(i => Math.Pow(10, -6 + 1.2 * i)).ToArray();
-            k = d2 => scales.Select(s => s / (d2 + s)).Aggregate((a, b) => a + b);
+            k = d2 => scales.Select(s => (d2.Add(s)).RDiv(s)).Aggregate((a, b) => a.Plus(b));
         }
         double n = x.shape[0], m = y.shape[0];
         var kxx = (KernelSum(x, x, k) - n * k(zeros(1, dtype: ScalarType.Float64)).item<double>()) / (n * (n - 1));
@@ -58,7 +59,7 @@ public static class Mmd
             {
                 using var inner = NewDisposeScope();
                 var bj = b.narrow(0, j, Math.Min(Block, b.shape[0] - j));
-                total += k(cdist(ai, bj).square()).sum().item<double>();
+                total += k(cdist(ai, bj).Square()).sum().item<double>();
             }
         }
         return total;

@@ -1,5 +1,6 @@
 using SbiSharp.Internal;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Diagnostics;
 
@@ -30,13 +31,13 @@ public static class Tarp
         var theta = truths.to(ScalarType.Float64);
         var draws = samples.to(ScalarType.Float64);
         var low = theta.amin(new long[] { 0 }, keepdim: true);
-        var range = (theta.amax(new long[] { 0 }, keepdim: true) - low).clamp_min(1e-12);
+        var range = (theta.amax(new long[] { 0 }, keepdim: true) - low).ClampMin(1e-12);
         var scaledTruth = (theta - low) / range;
         var scaledDraws = (draws - low.unsqueeze(0)) / range.unsqueeze(0);
         using var generator = new Generator((ulong)seed);
         var references = rand(theta.shape, dtype: ScalarType.Float64, generator: generator);
-        var drawDistance = (scaledDraws - references.unsqueeze(1)).square().sum(new long[] { 2 });
-        var truthDistance = (scaledTruth - references).square().sum(new long[] { 1 }, keepdim: true);
+        var drawDistance = (scaledDraws - references.unsqueeze(1)).Square().sum(new long[] { 2 });
+        var truthDistance = (scaledTruth - references).Square().sum(new long[] { 1 }, keepdim: true);
         var f = Tensors.ToDoubles((drawDistance < truthDistance).to(ScalarType.Float64).mean(new long[] { 1 }));
         var alpha = Enumerable.Range(0, bins + 1).Select(k => (double)k / bins).ToArray();
         var ecp = alpha.Select(a => f.Count(v => v < a) / (double)f.Length).ToArray();

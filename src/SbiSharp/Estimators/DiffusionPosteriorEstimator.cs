@@ -13,6 +13,7 @@ using SbiSharp.Simulators;
 using SbiSharp.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Estimators;
 
@@ -279,7 +280,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             using var scope = NewDisposeScope();
             var len = Math.Min(o.ChunkSize, numSamples - start);
             // The composed posterior is about N times narrower than the standardized data; scale the initial noise to match.
-            var initial = randn(new[] { len, (long)d }, generator: generator, device: _device) * Math.Sqrt(a * a / n + s * s);
+            var initial = randn(new[] { len, (long)d }, generator: generator, device: _device).Mul(Math.Sqrt(a * a / n + s * s));
             var draws = o.Sampler.Sample(composed, zeros(new[] { len, 0L }, device: _device), generator, initial);
             if (!draws.isfinite().all().item<bool>())
                 throw new InvalidOperationException($"Composing {n} observations with {c.Method} diverged (non-finite draws); use {nameof(CompositionMethod.Gauss)} or {nameof(CompositionMethod.Jac)}, or a sampler with more steps.");
@@ -306,7 +307,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         using var scope = NewDisposeScope();
         var standardizedTheta = ThetaStandardizer.Forward(theta.to(ScalarType.Float32).to(_device));
         var standardizedX = XStandardizer.Forward(x.to(ScalarType.Float32).to(_device)).expand(theta.shape[0], -1).contiguous();
-        var logProb = density.LogProb(Denoiser, standardizedTheta, standardizedX) - ThetaStandardizer.LogScale;
+        var logProb = density.LogProb(Denoiser, standardizedTheta, standardizedX).Sub(ThetaStandardizer.LogScale);
         return logProb.cpu().MoveToOuterDisposeScope();
     }
 

@@ -1,6 +1,7 @@
 using SbiSharp.Denoising;
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Guidance;
 
@@ -45,7 +46,7 @@ public sealed class ClassifierFreeGuidance : DenoiserGuidance
             using var scope = NewDisposeScope();
             var withX = conditional.Denoise(thetaT, logSnr, x);
             var without = unconditional.Denoise(thetaT, logSnr, x);
-            return ((1 + weight) * withX - weight * without).MoveToOuterDisposeScope();
+            return (withX.Mul((1 + weight)) - without.Mul(weight)).MoveToOuterDisposeScope();
         }
     }
 }

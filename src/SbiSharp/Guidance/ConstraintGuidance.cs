@@ -3,6 +3,7 @@ using SbiSharp.Denoising;
 using SbiSharp.Internal;
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Guidance;
 
@@ -82,13 +83,13 @@ public sealed class ConstraintGuidance : DenoiserGuidance
                 var estimate = inner.Denoise(input, logSnr, x);
                 if (!through) estimate = estimate.detach().requires_grad_(true);
                 var original = standardizer.Inverse(estimate);
-                var scale = guidance.Sharpness * (guidance.TimeScaling?.Invoke(alpha, sigma) ?? alpha.square() / sigma.square());
+                var scale = (guidance.TimeScaling?.Invoke(alpha, sigma) ?? alpha.Square() / sigma.Square()).Mul(guidance.Sharpness);
                 Tensor? barrier = null;
                 for (int k = 0; k < guidance.Constraints.Count; k++)
                 {
                     var value = Evaluate(k, original);
-                    var term = -nn.functional.softplus(scale * value);
-                    barrier = barrier is null ? term : barrier + term;
+                    var term = -(scale * value).Softplus();
+                    barrier = barrier is null ? term : barrier.Plus(term);
                 }
                 DenoiserJacobian.RequireGradient(barrier!, "constraint barrier");
                 gradient = through
@@ -97,7 +98,7 @@ public sealed class ConstraintGuidance : DenoiserGuidance
                 denoised = outer ? estimate : estimate.detach();
             }
             // A score change Δs moves the denoised mean by (σ²/α)·Δs.
-            var result = denoised + guidance.Strength * sigma.square() / alpha * gradient;
+            var result = denoised.Plus(sigma.Square().Mul(guidance.Strength) / alpha * gradient);
             return result.MoveToOuterDisposeScope();
         }
 

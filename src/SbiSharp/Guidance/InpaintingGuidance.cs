@@ -2,6 +2,7 @@ using SbiSharp.Data;
 using SbiSharp.Denoising;
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Guidance;
 
@@ -70,18 +71,18 @@ public sealed class InpaintingGuidance : DenoiserGuidance
             var knownIndex = tensor(known.Select(i => (long)i).ToArray(), device: device);
             var freeIndex = tensor(_free.Select(i => (long)i).ToArray(), device: device);
             // Rows k of C = (σ²/α)J; C is symmetric, so C_uk = (C_ku)ᵀ needs only these rows. Computed in float64 for the solve near t = 0.
-            var covarianceRows = ((sigma.square() / alpha).unsqueeze(2) * rows).to(ScalarType.Float64);
+            var covarianceRows = ((sigma.Square() / alpha).unsqueeze(2) * rows).to(ScalarType.Float64);
             var ckk = covarianceRows.index_select(2, knownIndex);
-            ckk = 0.5 * (ckk + ckk.transpose(1, 2));
+            ckk = (ckk.Plus(ckk.transpose(1, 2))).Mul(0.5);
             var cku = covarianceRows.index_select(2, freeIndex);
             var target = tensor(values, dtype: ScalarType.Float64, device: device).unsqueeze(0);
             var residual = (target - denoised.index_select(1, knownIndex).to(ScalarType.Float64)).unsqueeze(2);
-            var jitter = 1e-6 * ckk.diagonal(dim1: 1, dim2: 2).abs().mean(new long[] { 1 }, keepdim: true).unsqueeze(2) + 1e-12;
+            var jitter = ckk.diagonal(dim1: 1, dim2: 2).abs().mean(new long[] { 1 }, keepdim: true).unsqueeze(2).Mul(1e-6).Add(1e-12);
             var identity = eye(known.Length, dtype: ScalarType.Float64, device: device).unsqueeze(0);
-            var weights = linalg.solve(ckk + jitter * identity, residual);
+            var weights = linalg.solve(ckk.Plus(jitter * identity), residual);
             var freeShift = cku.transpose(1, 2).matmul(weights).squeeze(2);
             var result = denoised.clone();
-            result.index_copy_(1, freeIndex, denoised.index_select(1, freeIndex) + freeShift.to(denoised.dtype));
+            result.index_copy_(1, freeIndex, denoised.index_select(1, freeIndex).Plus(freeShift.to(denoised.dtype)));
             result.index_copy_(1, knownIndex, target.to(denoised.dtype).expand(denoised.shape[0], -1).contiguous());
             return result.MoveToOuterDisposeScope();
         }

@@ -4,6 +4,7 @@ using SbiSharp.Internal;
 using SbiSharp.Noise;
 using SbiSharp.Priors;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Guidance;
 
@@ -73,7 +74,7 @@ public sealed class PriorSwapGuidance : DenoiserGuidance
             else
             {
                 denoised = inner.Denoise(thetaT, logSnr, x);
-                covariance = sigma.square() / (alpha.square() + sigma.square());
+                covariance = sigma.Square() / (alpha.Square().Plus(sigma.Square()));
             }
             var (gradient, hessian) = LogRatioDerivatives(denoised, tweedie);
             Tensor shift;
@@ -88,7 +89,7 @@ public sealed class PriorSwapGuidance : DenoiserGuidance
                 shift = where(ok, newton, firstOrder);
             }
             else shift = covariance * gradient;
-            return (denoised + shift).MoveToOuterDisposeScope();
+            return (denoised.Plus(shift)).MoveToOuterDisposeScope();
         }
 
         /// <summary>Clips the eigenvalues of C to [0, σ²/(α² + σ²)], the denoising variance of unit-variance (standardized) data.</summary>
@@ -96,7 +97,7 @@ public sealed class PriorSwapGuidance : DenoiserGuidance
         private static Tensor ClampToPrior(Tensor covariance, Tensor alpha, Tensor sigma)
         {
             using var scope = NewDisposeScope();
-            return Tensors.ClipEigenvalues(covariance, sigma.square() / (alpha.square() + sigma.square())).MoveToOuterDisposeScope();
+            return Tensors.ClipEigenvalues(covariance, sigma.Square() / (alpha.Square().Plus(sigma.Square()))).MoveToOuterDisposeScope();
         }
 
         /// <summary>∇ log r and (optionally) ∇² log r at the standardized θ̂, with respect to standardized θ (differentiable when θ̂ is).</summary>

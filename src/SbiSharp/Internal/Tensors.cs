@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Internal;
 
@@ -10,7 +11,7 @@ internal static class Tensors
     {
         using var scope = NewDisposeScope();
         var (values, vectors) = linalg.eigh(symmetric);
-        values = values.clamp_min(0);
+        values = values.ClampMin(0);
         if (upper is not null) values = minimum(values, upper);
         return vectors.matmul(values.unsqueeze(-1) * vectors.transpose(-1, -2)).MoveToOuterDisposeScope();
     }

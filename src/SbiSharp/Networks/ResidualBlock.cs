@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Networks;
 
@@ -39,22 +40,22 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var split = a.shape[1];
         var weight = dense.weight!;
-        var pre = nn.functional.linear(a, weight[.., ..(int)split]) + nn.functional.linear(b, weight[.., (int)split..], dense.bias);
+        var pre = nn.functional.linear(a, weight[.., ..(int)split]).Plus(nn.functional.linear(b, weight[.., (int)split..], dense.bias));
         var residual = skip is null
             ? cat(new[] { a, b.expand(a.shape[0], -1) }, 1)
-            : nn.functional.linear(a, skip.weight![.., ..(int)split]) + nn.functional.linear(b, skip.weight![.., (int)split..]);
+            : nn.functional.linear(a, skip.weight![.., ..(int)split]).Plus(nn.functional.linear(b, skip.weight![.., (int)split..]));
         return Finish(pre, residual, time).MoveToOuterDisposeScope();
     }
 
     private Tensor Finish(Tensor pre, Tensor residual, Tensor time)
     {
-        var y = nn.functional.mish(norm.forward(pre) + film.forward(time));
+        var y = norm.forward(pre).Plus(film.forward(time)).Mish();
         if (training && _dropout > 0)
         {
-            var keep = rand(y.shape, dtype: y.dtype, device: y.device, generator: DropoutGenerator) >= _dropout;
-            y = y * keep.to(y.dtype) / (1 - _dropout);
+            var keep = rand(y.shape, dtype: y.dtype, device: y.device, generator: DropoutGenerator).Ge(_dropout);
+            y = (y * keep.to(y.dtype)).Div((1 - _dropout));
         }
-        return residual + y;
+        return residual.Plus(y);
     }
 
     protected override void Dispose(bool disposing)

@@ -2,6 +2,7 @@ using SbiSharp.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Networks;
 
@@ -35,7 +36,7 @@ public sealed class ResidualMlp : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var w = options.Width;
         thetaIn = nn.Linear(parameterDimension, w);
         xIn = nn.Linear(observationDimension, w);
-        frequencies = new Parameter(randn(new long[] { 1, options.FourierFeatures / 2 }, generator: generator) * options.FourierScale);
+        frequencies = new Parameter(randn(new long[] { 1, options.FourierFeatures / 2 }, generator: generator).Mul(options.FourierScale));
         long timeFeatures = options.FourierFeatures + 1;
         var list = new List<ResidualBlock>();
         for (int i = 0; i < options.Blocks; i++)
@@ -51,7 +52,7 @@ public sealed class ResidualMlp : nn.Module<Tensor, Tensor, Tensor, Tensor>
                 {
                     var bound = 1 / Math.Sqrt(linear.in_features);
                     foreach (var p in linear.bias is null ? new[] { linear.weight! } : new[] { linear.weight!, linear.bias })
-                        p.copy_((rand(p.shape, dtype: p.dtype, generator: generator) * 2 - 1) * bound);
+                        p.copy_((rand(p.shape, dtype: p.dtype, generator: generator).Mul(2).Sub(1)).Mul(bound));
                 }
             output.weight!.zero_();
             output.bias!.zero_();
@@ -83,7 +84,7 @@ public sealed class ResidualMlp : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor thetaT, Tensor time, Tensor x)
     {
         using var scope = NewDisposeScope();
-        var angles = 2 * Math.PI * time.matmul(frequencies);
+        var angles = time.matmul(frequencies).Mul(2 * Math.PI);
         var timeEmbedding = cat(new[] { angles.sin(), angles.cos(), time }, 1);
         var h = blocks[0].Forward(thetaIn.forward(thetaT), xIn.forward(x), timeEmbedding);
         for (int i = 1; i < blocks.Count; i++)

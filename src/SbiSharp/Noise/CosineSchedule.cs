@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Noise;
 
@@ -45,7 +46,7 @@ public sealed class CosineSchedule : LogSnrSchedule
     public override double LogSnrDerivative(double t) => -2 * Math.PI * (_tauMax - _tauMin) / Math.Sin(Math.PI * Tau(CheckTime(t)));
 
     /// <inheritdoc />
-    protected override Tensor LogSnr(Tensor t) => -2 * (Math.PI / 2 * (_tauMin + t * (_tauMax - _tauMin))).tan().log() + 2 * Shift;
+    protected override Tensor LogSnr(Tensor t) => ((t.Mul((_tauMax - _tauMin)).Add(_tauMin)).Mul(Math.PI / 2)).tan().log().Mul(-2).Add(2 * Shift);
 
     private double Tau(double t) => _tauMin + t * (_tauMax - _tauMin);
 }

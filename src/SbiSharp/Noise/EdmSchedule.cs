@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Noise;
 
@@ -44,9 +45,9 @@ public sealed class EdmSchedule : INoiseSchedule
     public Tensor TrainingLogSnr(Tensor u)
     {
         using var scope = NewDisposeScope();
-        var z = (2 * u.clamp(1e-7, 1 - 1e-7) - 1).erfinv() * Math.Sqrt(2);
-        var logSnr = Options.TrainingLogSnrMean + Options.TrainingLogSnrStd * z;
-        return logSnr.clamp(LogSnrMin - 1, LogSnrMax + 1).MoveToOuterDisposeScope();
+        var z = (u.Clamp(1e-7,1 - 1e-7).Mul(2).Sub(1)).erfinv().Mul(Math.Sqrt(2));
+        var logSnr = z.Mul(Options.TrainingLogSnrStd).Add(Options.TrainingLogSnrMean);
+        return logSnr.Clamp(LogSnrMin - 1,LogSnrMax + 1).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Noise;
 
@@ -39,5 +40,5 @@ public sealed class GeometricVESchedule : LogSnrSchedule
     }
 
     /// <inheritdoc />
-    protected override Tensor LogSnr(Tensor t) => -2 * Math.Log(SigmaMin) - 2 * Math.Log(SigmaMax / SigmaMin) * t;
+    protected override Tensor LogSnr(Tensor t) => t.Mul(2 * Math.Log(SigmaMax / SigmaMin)).RSub(-2 * Math.Log(SigmaMin));
 }

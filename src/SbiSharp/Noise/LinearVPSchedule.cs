@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Noise;
 
@@ -53,8 +54,8 @@ public sealed class LinearVPSchedule : LogSnrSchedule
     /// <inheritdoc />
     protected override Tensor LogSnr(Tensor t)
     {
-        var tau = TimeMin + t * (1 - TimeMin);
-        return -(tau * BetaMin + tau.square() * (0.5 * (BetaMax - BetaMin))).expm1().log();
+        var tau = t.Mul((1 - TimeMin)).Add(TimeMin);
+        return -(tau.Mul(BetaMin).Plus(tau.Square().Mul((0.5 * (BetaMax - BetaMin))))).expm1().log();
     }
 
     private double Tau(double t) => TimeMin + t * (1 - TimeMin);

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Noise;
 
@@ -50,15 +51,15 @@ public sealed class RectifiedFlowSchedule : LogSnrSchedule
     {
         ArgumentNullException.ThrowIfNull(u);
         using var scope = NewDisposeScope();
-        var t = u.to(ScalarType.Float64).clamp(0, 1).pow(1 / (1 + TimePower));
+        var t = u.to(ScalarType.Float64).Clamp(0,1).Pow(1 / (1 + TimePower));
         return LogSnr(t).to(u.dtype).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
     protected override Tensor LogSnr(Tensor t)
     {
-        var tau = TimeMin + t * (1 - 2 * TimeMin);
-        return 2 * ((1 - tau) / tau).log();
+        var tau = t.Mul((1 - 2 * TimeMin)).Add(TimeMin);
+        return ((tau.RSub(1)) / tau).log().Mul(2);
     }
 
     private double Tau(double t) => TimeMin + t * (1 - 2 * TimeMin);

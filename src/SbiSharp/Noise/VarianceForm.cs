@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Noise;
 
@@ -28,8 +29,8 @@ internal static class VarianceForms
     public static (Tensor Alpha, Tensor Sigma) Scales(VarianceForm form, Tensor logSnr) => form switch
     {
         VarianceForm.Preserving => (logSnr.sigmoid().sqrt(), (-logSnr).sigmoid().sqrt()),
-        VarianceForm.Rectified => ((0.5 * logSnr).sigmoid(), (-0.5 * logSnr).sigmoid()),
-        _ => (ones_like(logSnr), (-0.5 * logSnr).exp()),
+        VarianceForm.Rectified => ((logSnr.Mul(0.5)).sigmoid(), (logSnr.Mul(-0.5)).sigmoid()),
+        _ => (ones_like(logSnr), (logSnr.Mul(-0.5)).exp()),
     };
 
     public static double LogAlphaDerivative(VarianceForm form, double logSnr) => form switch

@@ -1,5 +1,6 @@
 using SbiSharp.Internal;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Priors;
 
@@ -46,7 +47,7 @@ public sealed class BoxUniformPrior : IPrior
         var u = rand(new[] { n, Dimension }, generator: generator);
         var low = Tensors.Row(_low);
         var width = Tensors.Row(_high) - low;
-        return (low + u * width).MoveToOuterDisposeScope();
+        return (low.Plus(u * width)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -58,7 +59,7 @@ public sealed class BoxUniformPrior : IPrior
         var high = Tensors.Row(_high).to(theta.dtype);
         var inside = (theta >= low).logical_and(theta <= high).all(1);
         var logVolume = _low.Zip(_high, (l, h) => Math.Log(h - l)).Sum();
-        var value = full(theta.shape[0], -logVolume, dtype: theta.dtype);
-        return value.masked_fill(inside.logical_not(), double.NegativeInfinity).MoveToOuterDisposeScope();
+        var value = ScalarMath.Full(new[] { theta.shape[0] }, -logVolume, dtype: theta.dtype);
+        return value.MaskedFill(inside.logical_not(), double.NegativeInfinity).MoveToOuterDisposeScope();
     }
 }

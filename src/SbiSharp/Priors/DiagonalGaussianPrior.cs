@@ -1,5 +1,6 @@
 using SbiSharp.Internal;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Priors;
 
@@ -46,7 +47,7 @@ public sealed class DiagonalGaussianPrior : IScoredPrior
         PriorChecks.Count(n);
         using var scope = NewDisposeScope();
         var z = randn(new[] { n, Dimension }, generator: generator);
-        return (Tensors.Row(_mean) + z * Tensors.Row(_std)).MoveToOuterDisposeScope();
+        return (Tensors.Row(_mean).Plus(z * Tensors.Row(_std))).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -56,7 +57,7 @@ public sealed class DiagonalGaussianPrior : IScoredPrior
         using var scope = NewDisposeScope();
         var z = (theta - Tensors.Row(_mean).to(theta.dtype)) / Tensors.Row(_std).to(theta.dtype);
         var constant = _std.Sum(Math.Log) + 0.5 * Dimension * Math.Log(2 * Math.PI);
-        return (-0.5 * z.square().sum(1) - constant).MoveToOuterDisposeScope();
+        return (z.Square().sum(1).Mul(-0.5).Sub(constant)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -64,7 +65,7 @@ public sealed class DiagonalGaussianPrior : IScoredPrior
     {
         PriorChecks.Theta(this, theta);
         using var scope = NewDisposeScope();
-        var variance = Tensors.Row(_std).to(theta.dtype).square();
+        var variance = Tensors.Row(_std).to(theta.dtype).Square();
         return (-(theta - Tensors.Row(_mean).to(theta.dtype)) / variance).MoveToOuterDisposeScope();
     }
 }

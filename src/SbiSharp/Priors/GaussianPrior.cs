@@ -1,5 +1,6 @@
 using SbiSharp.Internal;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Priors;
 
@@ -54,7 +55,7 @@ public sealed class GaussianPrior : IScoredPrior
         using var scope = NewDisposeScope();
         var z = randn(new[] { n, Dimension }, generator: generator);
         var l = Tensors.FromMatrix(_cholesky);
-        return (Tensors.Row(_mean) + z.matmul(l.t())).MoveToOuterDisposeScope();
+        return (Tensors.Row(_mean).Plus(z.matmul(l.t()))).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -65,7 +66,7 @@ public sealed class GaussianPrior : IScoredPrior
         var centered = theta - Tensors.Row(_mean).to(theta.dtype);
         var y = centered.matmul(Tensors.FromMatrix(_choleskyInverse).to(theta.dtype).t());
         var constant = _logDetHalf + 0.5 * Dimension * Math.Log(2 * Math.PI);
-        return (-0.5 * y.square().sum(1) - constant).MoveToOuterDisposeScope();
+        return (y.Square().sum(1).Mul(-0.5).Sub(constant)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Priors;
 
@@ -50,7 +51,7 @@ public class IndependentPrior : IPrior
         foreach (var c in Components)
         {
             var part = c.LogProb(theta.narrow(1, offset, c.Dimension));
-            total = total is null ? part : total + part;
+            total = total is null ? part : total.Plus(part);
             offset += c.Dimension;
         }
         return total!.MoveToOuterDisposeScope();

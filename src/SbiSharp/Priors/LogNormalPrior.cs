@@ -1,5 +1,6 @@
 using SbiSharp.Internal;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Priors;
 
@@ -33,7 +34,7 @@ public sealed class LogNormalPrior : IScoredPrior
         PriorChecks.Count(n);
         using var scope = NewDisposeScope();
         var z = randn(new[] { n, Dimension }, generator: generator);
-        return (Tensors.Row(_mu) + z * Tensors.Row(_sigma)).exp().MoveToOuterDisposeScope();
+        return (Tensors.Row(_mu).Plus(z * Tensors.Row(_sigma))).exp().MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -41,12 +42,12 @@ public sealed class LogNormalPrior : IScoredPrior
     {
         PriorChecks.Theta(this, theta);
         using var scope = NewDisposeScope();
-        var positive = (theta > 0).all(1);
-        var logTheta = theta.clamp_min(1e-30).log();
+        var positive = (theta.Gt(0)).all(1);
+        var logTheta = theta.ClampMin(1e-30).log();
         var z = (logTheta - Tensors.Row(_mu).to(theta.dtype)) / Tensors.Row(_sigma).to(theta.dtype);
         var constant = _sigma.Sum(Math.Log) + 0.5 * Dimension * Math.Log(2 * Math.PI);
-        var value = -logTheta.sum(1) - 0.5 * z.square().sum(1) - constant;
-        return value.masked_fill(positive.logical_not(), double.NegativeInfinity).MoveToOuterDisposeScope();
+        var value = (-logTheta.sum(1) - z.Square().sum(1).Mul(0.5)).Sub(constant);
+        return value.MaskedFill(positive.logical_not(), double.NegativeInfinity).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -54,8 +55,8 @@ public sealed class LogNormalPrior : IScoredPrior
     {
         PriorChecks.Theta(this, theta);
         using var scope = NewDisposeScope();
-        var variance = Tensors.Row(_sigma).to(theta.dtype).square();
+        var variance = Tensors.Row(_sigma).to(theta.dtype).Square();
         var logTheta = theta.log();
-        return (-1 / theta - (logTheta - Tensors.Row(_mu).to(theta.dtype)) / (variance * theta)).MoveToOuterDisposeScope();
+        return (theta.RDiv(-1) - (logTheta - Tensors.Row(_mu).to(theta.dtype)) / (variance * theta)).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,6 @@
 using SbiSharp.Denoising;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Sampling;
 
@@ -45,13 +46,13 @@ public sealed class AdaptiveSdeSampler : DiffusionSampler
                 var s = last ? StopTime : t - size;
                 Internal.NativeHeap.AfterStep();
                 using var scope = NewDisposeScope();
-                var noise = randn(y.shape, dtype: y.dtype, device: y.device, generator: generator) * Math.Sqrt(size);
+                var noise = randn(y.shape, dtype: y.dtype, device: y.device, generator: generator).Mul(Math.Sqrt(size));
                 var (d1, g2t) = Drift(denoiser, y, t, x, scoreFactor: 1.0);
-                var euler = y - size * d1 + Math.Sqrt(g2t) * noise;
+                var euler = (y - d1.Mul(size)).Plus(noise.Mul(Math.Sqrt(g2t)));
                 var (d2, g2s) = Drift(denoiser, euler, s, x, scoreFactor: 1.0);
-                var improved = y - 0.5 * size * (d1 + d2) + 0.5 * (Math.Sqrt(g2t) + Math.Sqrt(g2s)) * noise;
-                var delta = maximum(o.RelativeTolerance * maximum(euler.abs(), previousEuler.abs()), full_like(euler, o.AbsoluteTolerance));
-                var norm = ((euler - improved) / delta).square().mean().sqrt().to(ScalarType.Float64).item<double>();
+                var improved = (y - (d1.Plus(d2)).Mul(0.5 * size)).Plus(noise.Mul(0.5 * (Math.Sqrt(g2t) + Math.Sqrt(g2s))));
+                var delta = maximum(maximum(euler.abs(), previousEuler.abs()).Mul(o.RelativeTolerance), ScalarMath.FullLike(euler, o.AbsoluteTolerance));
+                var norm = ((euler - improved) / delta).Square().mean().sqrt().to(ScalarType.Float64).item<double>();
                 if (!double.IsFinite(norm)) throw new InvalidOperationException($"The SDE solver produced non-finite values at t = {t:G4}; the model or its inputs are broken.");
                 if (norm <= 1 || size <= smallest * (1 + 1e-9))
                 {

@@ -1,5 +1,6 @@
 using SbiSharp.Denoising;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Sampling;
 
@@ -34,13 +35,13 @@ public sealed class AncestralSampler : DiffusionSampler
         double logSnrT = schedule.LogSnr(t), logSnrS = schedule.LogSnr(s);
         var (alphaT, sigmaT) = schedule.Scales(logSnrT);
         var (alphaS, sigmaS) = schedule.Scales(logSnrS);
-        using var lambda = full(new[] { thetaT.shape[0], 1L }, logSnrT, dtype: thetaT.dtype, device: thetaT.device);
+        using var lambda = ScalarMath.Full(new[] { thetaT.shape[0], 1L }, logSnrT, dtype: thetaT.dtype, device: thetaT.device);
         var denoised = denoiser.Denoise(thetaT, lambda, x);
         var noise = DenoiserMath.Noise(thetaT, denoised, alphaT, sigmaT);
         var r = Math.Exp(logSnrT - logSnrS);
-        var mean = alphaS * denoised + sigmaS * Math.Sqrt(r) * noise;
+        var mean = denoised.Mul(alphaS).Plus(noise.Mul(sigmaS * Math.Sqrt(r)));
         if (s <= 0) return mean;
         var z = randn(thetaT.shape, dtype: thetaT.dtype, device: thetaT.device, generator: generator);
-        return mean + sigmaS * Math.Sqrt(1 - r) * z;
+        return mean.Plus(z.Mul(sigmaS * Math.Sqrt(1 - r)));
     }
 }

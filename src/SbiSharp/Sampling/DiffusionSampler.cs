@@ -2,6 +2,7 @@ using SbiSharp.Denoising;
 using SbiSharp.Internal;
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Sampling;
 
@@ -97,7 +98,7 @@ public abstract class DiffusionSampler
         {
             var (a, s) = denoiser.Schedule.Scales(denoiser.Schedule.LogSnr(StartTime));
             using var scope = NewDisposeScope();
-            current = (randn(new[] { rows, (long)d }, dtype: x.dtype, device: x.device, generator: generator) * Math.Sqrt(a * a + s * s)).MoveToOuterDisposeScope();
+            current = (randn(new[] { rows, (long)d }, dtype: x.dtype, device: x.device, generator: generator).Mul(Math.Sqrt(a * a + s * s))).MoveToOuterDisposeScope();
         }
         else
         {
@@ -156,7 +157,7 @@ public abstract class DiffusionSampler
     protected internal static (Tensor Drift, double DiffusionSquared) Drift(IDenoiser denoiser, Tensor thetaT, double t, Tensor x, double scoreFactor)
     {
         var (score, f, g2) = Score(denoiser, thetaT, t, x);
-        return (f * thetaT - scoreFactor * g2 * score, g2);
+        return (thetaT.Mul(f) - score.Mul(scoreFactor * g2), g2);
     }
 
     /// <summary>The score ∇log p_t(θ_t | x) and the forward SDE's f(t) and g²(t).</summary>
@@ -168,7 +169,7 @@ public abstract class DiffusionSampler
         var (alpha, sigma) = schedule.Scales(logSnr);
         var f = schedule.LogAlphaDerivative(logSnr) * derivative;
         var g2 = -derivative * sigma * sigma;
-        using var lambda = full(new[] { thetaT.shape[0], 1L }, logSnr, dtype: thetaT.dtype, device: thetaT.device);
+        using var lambda = ScalarMath.Full(new[] { thetaT.shape[0], 1L }, logSnr, dtype: thetaT.dtype, device: thetaT.device);
         using var denoised = denoiser.Denoise(thetaT, lambda, x);
         return (DenoiserMath.Score(thetaT, denoised, alpha, sigma), f, g2);
     }

@@ -1,5 +1,6 @@
 using SbiSharp.Denoising;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Sampling;
 
@@ -55,16 +56,16 @@ public sealed class DpmSolverPlusPlusSampler : DiffusionSampler
         var (_, sigmaT) = schedule.Scales(logSnrT);
         var (alphaS, sigmaS) = schedule.Scales(logSnrS);
         var h = 0.5 * (logSnrS - logSnrT);
-        using var lambda = full(new[] { thetaT.shape[0], 1L }, logSnrT, dtype: thetaT.dtype, device: thetaT.device);
+        using var lambda = ScalarMath.Full(new[] { thetaT.shape[0], 1L }, logSnrT, dtype: thetaT.dtype, device: thetaT.device);
         var denoised = denoiser.Denoise(thetaT, lambda, x);
         var firstOrder = history.PreviousDenoised is null || (history.IsLastStep && Steps < LowerOrderFinalBelow);
         var estimate = denoised;
         if (!firstOrder)
         {
             var r = history.PreviousStepSize / h;
-            estimate = (1 + 1 / (2 * r)) * denoised - 1 / (2 * r) * history.PreviousDenoised!;
+            estimate = denoised.Mul((1 + 1 / (2 * r))) - (history.PreviousDenoised!).Mul(1 / (2 * r));
         }
         history.Remember(denoised, h);
-        return sigmaS / sigmaT * thetaT - alphaS * (Math.Exp(-h) - 1) * estimate;
+        return thetaT.Mul(sigmaS / sigmaT) - estimate.Mul(alphaS * (Math.Exp(-h) - 1));
     }
 }

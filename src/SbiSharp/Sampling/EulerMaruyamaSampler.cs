@@ -1,5 +1,6 @@
 using SbiSharp.Denoising;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Sampling;
 
@@ -28,6 +29,6 @@ public sealed class EulerMaruyamaSampler : DiffusionSampler
         var h = s - t;
         var (drift, g2) = Drift(denoiser, thetaT, t, x, scoreFactor: 1.0);
         var noise = randn(thetaT.shape, dtype: thetaT.dtype, device: thetaT.device, generator: generator);
-        return thetaT + drift * h + Math.Sqrt(g2 * -h) * noise;
+        return thetaT.Plus(drift.Mul(h)).Plus(noise.Mul(Math.Sqrt(g2 * -h)));
     }
 }

@@ -1,5 +1,6 @@
 using SbiSharp.Denoising;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Sampling;
 
@@ -26,6 +27,6 @@ public sealed class EulerSampler : DiffusionSampler
     protected override Tensor Step(IDenoiser denoiser, Tensor thetaT, double t, double s, Tensor x, Generator? generator, SamplerHistory history)
     {
         var (drift, _) = Drift(denoiser, thetaT, t, x, scoreFactor: 0.5);
-        return thetaT + drift * (s - t);
+        return thetaT.Plus(drift.Mul((s - t)));
     }
 }

@@ -1,5 +1,6 @@
 using SbiSharp.Denoising;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Sampling;
 
@@ -27,8 +28,8 @@ public sealed class HeunSampler : DiffusionSampler
     {
         var h = s - t;
         var (d1, _) = Drift(denoiser, thetaT, t, x, scoreFactor: 0.5);
-        var euler = thetaT + d1 * h;
+        var euler = thetaT.Plus(d1.Mul(h));
         var (d2, _) = Drift(denoiser, euler, s, x, scoreFactor: 0.5);
-        return thetaT + 0.5 * h * (d1 + d2);
+        return thetaT.Plus((d1.Plus(d2)).Mul(0.5 * h));
     }
 }

@@ -1,5 +1,6 @@
 using SbiSharp.Denoising;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Sampling;
 
@@ -54,11 +55,11 @@ public sealed class LangevinCorrectorSampler : DiffusionSampler
             // Norms averaged over the batch as in Song et al.'s reference code: a per-row ratio explodes where a row's score crosses zero.
             var ratio = Snr * z.norm(1).mean().item<float>() / Math.Max(score.norm(1).mean().item<float>(), 1e-12);
             var epsilon = 2 * ratio * ratio;
-            theta = theta + epsilon * score + Math.Sqrt(2 * epsilon) * z;
+            theta = theta.Plus(score.Mul(epsilon)).Plus(z.Mul(Math.Sqrt(2 * epsilon)));
         }
         var h = s - t;
         var (drift, g2) = Drift(denoiser, theta, t, x, scoreFactor: 1.0);
         var noise = randn(theta.shape, dtype: theta.dtype, device: theta.device, generator: generator);
-        return theta + drift * h + Math.Sqrt(g2 * -h) * noise;
+        return theta.Plus(drift.Mul(h)).Plus(noise.Mul(Math.Sqrt(g2 * -h)));
     }
 }

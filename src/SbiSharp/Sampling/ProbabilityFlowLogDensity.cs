@@ -1,6 +1,7 @@
 using SbiSharp.Denoising;
 using SbiSharp.Internal;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Sampling;
 
@@ -57,7 +58,7 @@ public sealed class ProbabilityFlowLogDensity
         Tensor[]? probes = null;
         if (trace == TraceEstimator.Hutchinson)
             probes = Enumerable.Range(0, Options.Probes)
-                .Select(_ => randint(0, 2, theta.shape, dtype: theta.dtype, device: theta.device, generator: generator) * 2 - 1).ToArray();
+                .Select(_ => randint(0, 2, theta.shape, dtype: theta.dtype, device: theta.device, generator: generator).Mul(2).Sub(1)).ToArray();
         var y = theta.detach().clone();
         var integral = zeros(theta.shape[0], dtype: ScalarType.Float64, device: theta.device);
         double h = 1.0 / Options.Steps;
@@ -67,11 +68,11 @@ public sealed class ProbabilityFlowLogDensity
             using var step = NewDisposeScope();
             double t = (double)k / Options.Steps;
             var (v1, d1) = VelocityAndDivergence(denoiser, y, t, x, probes);
-            var (v2, d2) = VelocityAndDivergence(denoiser, y + 0.5 * h * v1, t + 0.5 * h, x, probes);
-            var (v3, d3) = VelocityAndDivergence(denoiser, y + 0.5 * h * v2, t + 0.5 * h, x, probes);
-            var (v4, d4) = VelocityAndDivergence(denoiser, y + h * v3, Math.Min(1, t + h), x, probes);
-            var nextY = (y + h / 6 * (v1 + 2 * v2 + 2 * v3 + v4)).MoveToOuterDisposeScope();
-            var nextIntegral = (integral + h / 6 * (d1 + 2 * d2 + 2 * d3 + d4)).MoveToOuterDisposeScope();
+            var (v2, d2) = VelocityAndDivergence(denoiser, y.Plus(v1.Mul(0.5 * h)), t + 0.5 * h, x, probes);
+            var (v3, d3) = VelocityAndDivergence(denoiser, y.Plus(v2.Mul(0.5 * h)), t + 0.5 * h, x, probes);
+            var (v4, d4) = VelocityAndDivergence(denoiser, y.Plus(v3.Mul(h)), Math.Min(1, t + h), x, probes);
+            var nextY = (y.Plus((v1.Plus(v2.Mul(2)).Plus(v3.Mul(2)).Plus(v4)).Mul(h / 6))).MoveToOuterDisposeScope();
+            var nextIntegral = (integral.Plus((d1.Plus(d2.Mul(2)).Plus(d3.Mul(2)).Plus(d4)).Mul(h / 6))).MoveToOuterDisposeScope();
             y.Dispose();
             integral.Dispose();
             (y, integral) = (nextY, nextIntegral);
@@ -79,8 +80,8 @@ public sealed class ProbabilityFlowLogDensity
         var (a, s) = schedule.Scales(schedule.LogSnr(1));
         var variance = a * a + s * s;
         var d = theta.shape[1];
-        var terminal = -0.5 * y.to(ScalarType.Float64).square().sum(1) / variance - 0.5 * d * Math.Log(2 * Math.PI * variance);
-        var result = terminal + integral;
+        var terminal = y.to(ScalarType.Float64).Square().sum(1).Mul(-0.5).Div(variance).Sub(0.5 * d * Math.Log(2 * Math.PI * variance));
+        var result = terminal.Plus(integral);
         y.Dispose();
         integral.Dispose();
         if (probes is not null) foreach (var p in probes) p.Dispose();
@@ -101,7 +102,7 @@ public sealed class ProbabilityFlowLogDensity
             for (int i = 0; i < d; i++)
             {
                 var g = autograd.grad(new[] { velocity[.., i].sum() }, new[] { input }, retain_graph: i < d - 1)[0];
-                divergence = divergence + g[.., i].to(ScalarType.Float64);
+                divergence = divergence.Plus(g[.., i].to(ScalarType.Float64));
             }
         }
         else
@@ -110,7 +111,7 @@ public sealed class ProbabilityFlowLogDensity
             for (int p = 0; p < probes.Length; p++)
             {
                 var g = autograd.grad(new[] { (velocity * probes[p]).sum() }, new[] { input }, retain_graph: p < probes.Length - 1)[0];
-                divergence = divergence + (g * probes[p]).sum(1).to(ScalarType.Float64) / probes.Length;
+                divergence = divergence.Plus((g * probes[p]).sum(1).to(ScalarType.Float64).Div(probes.Length));
             }
         }
         return (velocity.detach(), divergence);

@@ -1,5 +1,6 @@
 using SbiSharp.Denoising;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Sampling;
 
@@ -60,8 +61,8 @@ public abstract class RungeKuttaSampler : DiffusionSampler
                 Internal.NativeHeap.AfterStep();
                 using var scope = NewDisposeScope();
                 var (candidate, error, fsal) = Attempt(denoiser, y, t, -size, x, first, withError: true);
-                var scale = options.AbsoluteTolerance + options.RelativeTolerance * maximum(y.abs(), candidate.abs());
-                var norm = (error! / scale).square().mean().sqrt().to(ScalarType.Float64).item<double>();
+                var scale = maximum(y.abs(), candidate.abs()).Mul(options.RelativeTolerance).Add(options.AbsoluteTolerance);
+                var norm = (error! / scale).Square().mean().sqrt().to(ScalarType.Float64).item<double>();
                 if (!double.IsFinite(norm)) throw new InvalidOperationException($"The ODE solver produced non-finite values at t = {t:G4}; the model or its inputs are broken.");
                 if (norm <= 1 || size <= smallest * (1 + 1e-9))
                 {
@@ -97,17 +98,17 @@ public abstract class RungeKuttaSampler : DiffusionSampler
         {
             var stage = y.clone();
             for (int j = 0; j < i; j++)
-                if (tab.A[i][j] != 0) stage.add_(k[j], alpha: h * tab.A[i][j]);
+                if (tab.A[i][j] != 0) stage.AddInPlace(k[j],h * tab.A[i][j]);
             k[i] = Velocity(denoiser, stage, Math.Max(0, t + tab.C[i] * h), x);
         }
         var solution = y.clone();
         for (int i = 0; i < tab.Stages; i++)
-            if (tab.B[i] != 0) solution.add_(k[i], alpha: h * tab.B[i]);
+            if (tab.B[i] != 0) solution.AddInPlace(k[i],h * tab.B[i]);
         if (!withError) return (solution, null, null);
         k[tab.Stages] = Velocity(denoiser, solution, Math.Max(0, t + h), x);
         var error = zeros_like(y);
         for (int i = 0; i <= tab.Stages; i++)
-            if (tab.Error[i] != 0) error.add_(k[i], alpha: h * tab.Error[i]);
+            if (tab.Error[i] != 0) error.AddInPlace(k[i],h * tab.Error[i]);
         return (solution, error, k[tab.Stages].alias());
     }
 }

@@ -1,6 +1,7 @@
 using SbiSharp.Priors;
 using SbiSharp.Simulators;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tasks;
 
@@ -18,7 +19,7 @@ public static class GaussianLinearTask
     {
         var prior = DiagonalGaussianPrior.Isotropic(dimension, Variance);
         var simulator = new TensorSimulator(dimension, dimension,
-            (theta, generator) => theta + Math.Sqrt(Variance) * randn(theta.shape, dtype: theta.dtype, generator: generator));
+            (theta, generator) => theta.Plus(randn(theta.shape, dtype: theta.dtype, generator: generator).Mul(Math.Sqrt(Variance))));
         return new SbiTask(Name, prior, simulator, Enumerable.Range(1, dimension).Select(i => $"parameter_{i}").ToArray());
     }
 }

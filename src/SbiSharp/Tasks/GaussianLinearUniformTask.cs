@@ -1,6 +1,7 @@
 using SbiSharp.Priors;
 using SbiSharp.Simulators;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tasks;
 
@@ -15,7 +16,7 @@ public static class GaussianLinearUniformTask
     {
         var prior = BoxUniformPrior.Cube(dimension, -1, 1);
         var simulator = new TensorSimulator(dimension, dimension,
-            (theta, generator) => theta + Math.Sqrt(0.1) * randn(theta.shape, dtype: theta.dtype, generator: generator));
+            (theta, generator) => theta.Plus(randn(theta.shape, dtype: theta.dtype, generator: generator).Mul(Math.Sqrt(0.1))));
         return new SbiTask(Name, prior, simulator, Enumerable.Range(1, dimension).Select(i => $"parameter_{i}").ToArray());
     }
 }

@@ -1,6 +1,7 @@
 using SbiSharp.Priors;
 using SbiSharp.Simulators;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tasks;
 
@@ -18,9 +19,9 @@ public static class GaussianMixtureTask
         {
             using var scope = NewDisposeScope();
             var n = theta.shape[0];
-            var wide = rand(new long[] { n, 1 }, dtype: theta.dtype, generator: generator) < 0.5;
-            var scale = where(wide, 1.0, 0.1).to(theta.dtype);
-            return (theta + scale * randn(theta.shape, dtype: theta.dtype, generator: generator)).MoveToOuterDisposeScope();
+            var wide = rand(new long[] { n, 1 }, dtype: theta.dtype, generator: generator).Lt(0.5);
+            var scale = wide.to(theta.dtype).Mul(0.9).Add(0.1);
+            return (theta.Plus(scale * randn(theta.shape, dtype: theta.dtype, generator: generator))).MoveToOuterDisposeScope();
         });
         return new SbiTask(Name, prior, simulator, new[] { "parameter_1", "parameter_2" });
     }

@@ -1,6 +1,7 @@
 using SbiSharp.Priors;
 using SbiSharp.Simulators;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tasks;
 
@@ -41,7 +42,7 @@ public static class InverseKinematicsTask
         var h = theta[.., 0];
         var angles = theta[.., 1..].cumsum(1);
         var lengths = tensor(SegmentLengths.ToArray(), dtype: theta.dtype);
-        var dx = (angles.sin() * lengths).cumsum(1) + h.unsqueeze(1);
+        var dx = (angles.sin() * lengths).cumsum(1).Plus(h.unsqueeze(1));
         var dy = (angles.cos() * lengths).cumsum(1);
         var baseX = h.unsqueeze(1);
         var baseY = zeros_like(baseX);

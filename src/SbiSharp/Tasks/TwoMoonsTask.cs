@@ -1,6 +1,7 @@
 using SbiSharp.Priors;
 using SbiSharp.Simulators;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tasks;
 
@@ -19,14 +20,14 @@ public static class TwoMoonsTask
         {
             using var scope = NewDisposeScope();
             var n = theta.shape[0];
-            var a = (rand(new long[] { n }, dtype: theta.dtype, generator: generator) - 0.5) * Math.PI;
-            var r = 0.1 + 0.01 * randn(new long[] { n }, dtype: theta.dtype, generator: generator);
-            var p1 = r * a.cos() + 0.25;
+            var a = (rand(new long[] { n }, dtype: theta.dtype, generator: generator).Sub(0.5)).Mul(Math.PI);
+            var r = randn(new long[] { n }, dtype: theta.dtype, generator: generator).Mul(0.01).Add(0.1);
+            var p1 = (r * a.cos()).Add(0.25);
             var p2 = r * a.sin();
             var t1 = theta[.., 0];
             var t2 = theta[.., 1];
-            var x1 = p1 - (t1 + t2).abs() / Math.Sqrt(2);
-            var x2 = p2 + (t2 - t1) / Math.Sqrt(2);
+            var x1 = p1 - (t1.Plus(t2)).abs().Div(Math.Sqrt(2));
+            var x2 = p2.Plus((t2 - t1).Div(Math.Sqrt(2)));
             return stack(new[] { x1, x2 }, 1).MoveToOuterDisposeScope();
         });
         return new SbiTask(Name, prior, simulator, new[] { "parameter_1", "parameter_2" });

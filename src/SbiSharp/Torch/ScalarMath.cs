@@ -59,6 +59,56 @@ public static class ScalarMath
         return full(shape, s, dtype: dtype, device: device);
     }
 
+    /// <summary>A 1-D tensor of <paramref name="size"/> elements, each <paramref name="value"/>.</summary>
+    public static Tensor Full(long size, double value, ScalarType? dtype = null, Device? device = null) => Full(new[] { size }, value, dtype, device);
+
+    /// <summary>A (rows, columns) tensor filled with <paramref name="value"/>.</summary>
+    public static Tensor Full(long rows, long columns, double value, ScalarType? dtype = null, Device? device = null) => Full(new[] { rows, columns }, value, dtype, device);
+
+    /// <summary>A tensor shaped like <paramref name="like"/> filled with <paramref name="value"/>.</summary>
+    public static Tensor FullLike(Tensor like, double value)
+    {
+        using var s = value.ToScalar();
+        return full_like(like, s);
+    }
+
+    /// <summary>t with <paramref name="value"/> where <paramref name="mask"/> is true.</summary>
+    public static Tensor MaskedFill(this Tensor t, Tensor mask, double value)
+    {
+        using var s = value.ToScalar();
+        return t.masked_fill(mask, s);
+    }
+
+    /// <summary>0, 1, …, n − 1 (TorchSharp's <c>arange(n)</c> makes temporary Scalars for its start and step).</summary>
+    public static Tensor Arange(long n, ScalarType? dtype = null, Device? device = null)
+    {
+        using var start = 0.ToScalar();
+        using var stop = n.ToScalar();
+        using var step = 1.ToScalar();
+        return arange(start, stop, step, dtype: dtype, device: device);
+    }
+
+    /// <summary>softplus(t) = log(1 + exp(β t)) / β, and t where β t exceeds <paramref name="threshold"/> (torch's definition).</summary>
+    /// <remarks>TorchSharp's <c>softplus</c> takes doubles and makes temporary Scalars from them; this builds it from held ones. The
+    /// exponent is clamped at the threshold so the branch that <c>where</c> discards cannot overflow and poison the gradient.</remarks>
+    public static Tensor Softplus(this Tensor t, double beta = 1, double threshold = 20)
+    {
+        using var scope = NewDisposeScope();
+        using var c = threshold.ToScalar();
+        var scaled = beta == 1 ? t : t.Mul(beta);
+        var soft = scaled.clamp_max(c).exp_().log1p_();
+        if (beta != 1) soft = soft.DivInPlace(beta);
+        return where(scaled.gt(c), t, soft).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>mish(t) = t · tanh(softplus(t)) (Misra 2019, arXiv:1908.08681), as TorchSharp's <c>mish</c> without its temporary Scalars.</summary>
+    public static Tensor Mish(this Tensor t)
+    {
+        using var soft = t.Softplus();
+        using var gate = soft.tanh();
+        return t.mul(gate);
+    }
+
     /// <summary>t · value (a fresh tensor).</summary>
     public static Tensor Mul(this Tensor t, double value)
     {

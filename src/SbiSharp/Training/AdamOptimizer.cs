@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Training;
 
@@ -70,7 +71,7 @@ internal sealed class AdamOptimizer : IDisposable
             if (_weightDecay > 0) p.mul_(decay);
             _m[i].mul_(beta1).add_(g, alpha: oneMinusBeta1);
             _v[i].mul_(beta2).addcmul_(g, g, value: oneMinusBeta2);
-            var denominator = _v[i].div(correction2Scalar).sqrt_().add_(epsilon);
+            var denominator = _v[i].div(correction2Scalar).sqrt_().add_(epsilon, ScalarMath.One);
             p.addcdiv_(_m[i], denominator, value: stepSize);
         }
     }

@@ -1,5 +1,6 @@
 using SbiSharp.Denoising;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Training;
 
@@ -16,7 +17,7 @@ internal static class DiffusionLoss
         using var scope = NewDisposeScope();
         var rows = theta.shape[0];
         var offset = rand(new long[] { 1 }, dtype: theta.dtype, device: theta.device, generator: generator);
-        var u = ((offset + arange(rows, dtype: theta.dtype, device: theta.device) / rows) % 1.0).unsqueeze(1);
+        var u = ((offset.Plus(ScalarMath.Arange(rows, dtype: theta.dtype, device: theta.device).Div(rows))).Remainder(1.0)).unsqueeze(1);
         Tensor? density = null;
         if (objective.Proposal is { } proposal)
             (u, density) = proposal.Transform(u);
@@ -25,16 +26,16 @@ internal static class DiffusionLoss
         var noise = randn(theta.shape, dtype: theta.dtype, device: theta.device, generator: generator);
         if (objective.Coupling is { } coupling)
             noise = noise.index_select(0, Sinkhorn.Pairing(theta, noise, x, coupling, generator));
-        var thetaT = alpha * theta + sigma * noise;
+        var thetaT = (alpha * theta).Plus(sigma * noise);
         Tensor? present = objective.ConditionDropout > 0
-            ? rand(new[] { rows, 1L }, dtype: theta.dtype, device: theta.device, generator: generator).ge(objective.ConditionDropout).to(theta.dtype)
+            ? rand(new[] { rows, 1L }, dtype: theta.dtype, device: theta.device, generator: generator).Ge(objective.ConditionDropout).to(theta.dtype)
             : null;
         var denoised = denoiser.Denoise(thetaT, logSnr, x, present);
         var factor = SpaceFactor(objective.Space, logSnr, alpha, sigma);
-        var weight = objective.Weighting.Weight(denoiser.Schedule, logSnr, u) * factor.square();
+        var weight = objective.Weighting.Weight(denoiser.Schedule, logSnr, u) * factor.Square();
         if (density is not null)
             weight = weight / density;
-        var perRow = (denoised - theta).square().mean(new long[] { 1 }, keepdim: true);
+        var perRow = (denoised - theta).Square().mean(new long[] { 1 }, keepdim: true);
         return (weight * perRow).mean().MoveToOuterDisposeScope();
     }
 
@@ -42,9 +43,9 @@ internal static class DiffusionLoss
     internal static Tensor SpaceFactor(LossSpace space, Tensor logSnr, Tensor alpha, Tensor sigma) => space switch
     {
         LossSpace.Noise => alpha / sigma,
-        LossSpace.Velocity => (alpha.square() + sigma.square()) / sigma,
-        LossSpace.FlowVelocity => (alpha + sigma) / sigma,
-        LossSpace.F => 1 / EdmParameterization.OutputScale(logSnr, 1.0),
+        LossSpace.Velocity => (alpha.Square().Plus(sigma.Square())) / sigma,
+        LossSpace.FlowVelocity => (alpha.Plus(sigma)) / sigma,
+        LossSpace.F => EdmParameterization.OutputScale(logSnr, 1.0).RDiv(1),
         LossSpace.Data => ones_like(logSnr),
         _ => throw new ArgumentOutOfRangeException(nameof(space), space, $"Unknown loss space {space}."),
     };

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Training;
 
@@ -23,5 +24,5 @@ public sealed class EdmWeighting : LossWeighting
     public override string Name => "edm";
 
     /// <inheritdoc />
-    public override Tensor Weight(INoiseSchedule schedule, Tensor logSnr, Tensor uniform) => 1 + (-logSnr).exp() / (SigmaData * SigmaData);
+    public override Tensor Weight(INoiseSchedule schedule, Tensor logSnr, Tensor uniform) => (-logSnr).exp().Div((SigmaData * SigmaData)).Add(1);
 }

@@ -1,5 +1,6 @@
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Training;
 
@@ -21,8 +22,8 @@ public sealed class LikelihoodWeighting : LossWeighting
     {
         ArgumentNullException.ThrowIfNull(schedule);
         using var scope = NewDisposeScope();
-        var u = uniform.to(ScalarType.Float64).clamp(Step, 1 - Step);
-        var slope = (schedule.TrainingLogSnr(u - Step) - schedule.TrainingLogSnr(u + Step)).abs() / (2 * Step);
+        var u = uniform.to(ScalarType.Float64).Clamp(Step,1 - Step);
+        var slope = (schedule.TrainingLogSnr(u.Sub(Step)) - schedule.TrainingLogSnr(u.Add(Step))).abs().Div((2 * Step));
         return slope.to(logSnr.dtype).MoveToOuterDisposeScope();
     }
 }

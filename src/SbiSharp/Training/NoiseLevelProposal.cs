@@ -2,6 +2,7 @@ using SbiSharp.Denoising;
 using SbiSharp.Noise;
 using TorchSharp;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Training;
 
@@ -38,18 +39,18 @@ internal sealed class NoiseLevelProposal : IDisposable
         var logits = linspace(-LogitRange, LogitRange, Cells + 1, dtype: ScalarType.Float64);
         var inner = logits.narrow(0, 1, Cells - 1).sigmoid();
         var edges = cat(new[] { zeros(1, dtype: ScalarType.Float64), inner, ones(1, dtype: ScalarType.Float64) });
-        var mids = ((logits.narrow(0, 0, Cells) + logits.narrow(0, 1, Cells)) / 2).sigmoid();
+        var mids = ((logits.narrow(0, 0, Cells).Plus(logits.narrow(0, 1, Cells))).Div(2)).sigmoid();
         var widths = edges.diff();
         var w = ObjectiveConditioning.OutputWeights(schedule, prediction, space, weighting, mids.unsqueeze(1)).reshape(-1);
         var mean = (w * widths).sum().item<double>();
         if (!(mean > 0) || !double.IsFinite(mean))
             throw new ArgumentException($"The objective {prediction.Name}/{space}/{weighting.Name} has no finite positive weight on this schedule (mean output weight {mean}); importance sampling needs one.", nameof(weighting));
-        var density = (1 - UniformShare) * w / mean + UniformShare;
+        var density = w.Mul((1 - UniformShare)).Div(mean).Add(UniformShare);
         var cdf = cat(new[] { zeros(1, dtype: ScalarType.Float64), (density * widths).cumsum(0) });
         var total = cdf[Cells].item<double>();
         _edges = edges.DetachFromDisposeScope();
-        _density = (density / total).DetachFromDisposeScope();
-        _cdf = (cdf / total).DetachFromDisposeScope();
+        _density = (density.Div(total)).DetachFromDisposeScope();
+        _cdf = (cdf.Div(total)).DetachFromDisposeScope();
     }
 
     /// <summary>Maps uniform draws v, (B, 1), to proposal draws u and their densities q(u), both (B, 1) in v's dtype.</summary>
@@ -60,12 +61,12 @@ internal sealed class NoiseLevelProposal : IDisposable
         var cdf = onCpu ? _cdf : _cdf.to(v.device);
         var edges = onCpu ? _edges : _edges.to(v.device);
         var density = onCpu ? _density : _density.to(v.device);
-        var flat = v.to(ScalarType.Float64).reshape(-1).clamp(0, 1 - 1e-12);
-        var cell = (searchsorted(cdf, flat, right: true) - 1).clamp(0, Cells - 1);
+        var flat = v.to(ScalarType.Float64).reshape(-1).Clamp(0,1 - 1e-12);
+        var cell = (searchsorted(cdf, flat, right: true).Sub(1)).Clamp(0,Cells - 1);
         var q = density.index_select(0, cell);
-        var u = edges.index_select(0, cell) + (flat - cdf.index_select(0, cell)) / q;
-        var upper = edges.index_select(0, cell + 1);
-        return (u.minimum(upper).clamp(0, 1).to(v.dtype).reshape(v.shape).MoveToOuterDisposeScope(), q.to(v.dtype).reshape(v.shape).MoveToOuterDisposeScope());
+        var u = edges.index_select(0, cell).Plus((flat - cdf.index_select(0, cell)) / q);
+        var upper = edges.index_select(0, cell.Add(1));
+        return (u.minimum(upper).Clamp(0,1).to(v.dtype).reshape(v.shape).MoveToOuterDisposeScope(), q.to(v.dtype).reshape(v.shape).MoveToOuterDisposeScope());
     }
 
     public void Dispose()

@@ -1,6 +1,7 @@
 using SbiSharp.Denoising;
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Training;
 
@@ -40,7 +41,7 @@ public static class ObjectiveConditioning
             using var proposal = new NoiseLevelProposal(schedule, prediction, space, weighting);
             return EffectiveSampleFraction(schedule, prediction, space, weighting, proposal);
         }
-        return Kish(OutputWeights(schedule, prediction, space, weighting, ((arange(n, dtype: ScalarType.Float64) + 0.5) / n).unsqueeze(1)));
+        return Kish(OutputWeights(schedule, prediction, space, weighting, ((ScalarMath.Arange(n, dtype: ScalarType.Float64).Add(0.5)).Div(n)).unsqueeze(1)));
     }
 
     /// <summary>The fraction under <paramref name="proposal"/>: the per-row weights W/q of 200,000 stratified draws from it.</summary>
@@ -49,7 +50,7 @@ public static class ObjectiveConditioning
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         const int draws = 200_000;
-        var (u, q) = proposal.Transform(((arange(draws, dtype: ScalarType.Float64) + 0.5) / draws).unsqueeze(1));
+        var (u, q) = proposal.Transform(((ScalarMath.Arange(draws, dtype: ScalarType.Float64).Add(0.5)).Div(draws)).unsqueeze(1));
         return Kish(OutputWeights(schedule, prediction, space, weighting, u) / q);
     }
 
@@ -57,7 +58,7 @@ public static class ObjectiveConditioning
     {
         using var scope = NewDisposeScope();
         var scaled = w / w.max();
-        return (scaled.mean().square() / scaled.square().mean()).item<double>();
+        return (scaled.mean().Square() / scaled.Square().mean()).item<double>();
     }
 
     /// <summary>W(u) for training quantiles <paramref name="u"/>, (B, 1), in float64; a fresh tensor.</summary>
@@ -68,8 +69,8 @@ public static class ObjectiveConditioning
         var u64 = u.to(ScalarType.Float64);
         var logSnr = schedule.TrainingLogSnr(u64);
         var (alpha, sigma) = schedule.Scales(logSnr);
-        var weight = weighting.Weight(schedule, logSnr, u64) * DiffusionLoss.SpaceFactor(space, logSnr, alpha, sigma).square()
-            * prediction.OutputScale(logSnr, alpha, sigma).square();
+        var weight = weighting.Weight(schedule, logSnr, u64) * DiffusionLoss.SpaceFactor(space, logSnr, alpha, sigma).Square()
+            * prediction.OutputScale(logSnr, alpha, sigma).Square();
         return weight.to(ScalarType.Float64).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Training;
 
@@ -26,5 +27,5 @@ public sealed class SigmoidWeighting : LossWeighting
     public override string Name => "sigmoid";
 
     /// <inheritdoc />
-    public override Tensor Weight(INoiseSchedule schedule, Tensor logSnr, Tensor uniform) => (Bias - logSnr).sigmoid();
+    public override Tensor Weight(INoiseSchedule schedule, Tensor logSnr, Tensor uniform) => (logSnr.RSub(Bias)).sigmoid();
 }

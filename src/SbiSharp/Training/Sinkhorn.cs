@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Training;
 
@@ -11,23 +12,23 @@ internal static class Sinkhorn
         using var scope = NewDisposeScope();
         var n = cost.shape[0];
         var logMarginal = -Math.Log(n);
-        var logKernel = -cost / options.Regularization;
+        var logKernel = (-cost).Div(options.Regularization);
         var f = zeros(n, 1, dtype: cost.dtype, device: cost.device);
         var g = zeros(1, n, dtype: cost.dtype, device: cost.device);
         iterations = 0;
         for (int i = 0; i < options.MaxIterations; i++)
         {
-            f = logMarginal - (logKernel + g).logsumexp(1, keepdim: true);
-            g = logMarginal - (logKernel + f).logsumexp(0, keepdim: true);
+            f = (logKernel.Plus(g)).logsumexp(1, keepdim: true).RSub(logMarginal);
+            g = (logKernel.Plus(f)).logsumexp(0, keepdim: true).RSub(logMarginal);
             iterations = i + 1;
             // After the g update the columns are exact; the rows tell how far from converged the plan is.
             if (i % 10 == 9)
             {
-                var rowError = ((logKernel + f + g).logsumexp(1) - logMarginal).exp().sub(1).abs().max().item<double>();
+                var rowError = ((logKernel.Plus(f).Plus(g)).logsumexp(1).Sub(logMarginal)).exp().Sub(1).abs().max().item<double>();
                 if (rowError < options.Tolerance) break;
             }
         }
-        return (logKernel + f + g).MoveToOuterDisposeScope();
+        return (logKernel.Plus(f).Plus(g)).MoveToOuterDisposeScope();
     }
 
     /// <summary>For each data row, the index of the noise row it is paired with, drawn from the row of the plan, (B,) int64.</summary>
@@ -40,13 +41,13 @@ internal static class Sinkhorn
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var cost = Normalized(cdist(theta, noise).square());
-        if (options.ConditionWeight > 0) cost = cost + options.ConditionWeight * Normalized(cdist(x, x).square());
+        var cost = Normalized(cdist(theta, noise).Square());
+        if (options.ConditionWeight > 0) cost = cost.Plus(Normalized(cdist(x, x).Square()).Mul(options.ConditionWeight));
         var logPlan = LogPlan(cost.to(ScalarType.Float64), options, out _);
         var probabilities = (logPlan - logPlan.logsumexp(1, keepdim: true)).exp();
         return multinomial(probabilities, 1, replacement: true, generator: generator).squeeze(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>A cost divided by its batch mean (left as is when all zero, e.g. a single observation).</summary>
-    private static Tensor Normalized(Tensor cost) => cost / cost.mean().clamp_min(1e-12);
+    private static Tensor Normalized(Tensor cost) => cost / cost.mean().ClampMin(1e-12);
 }

@@ -5,6 +5,7 @@ using SbiSharp.Sampling;
 using SbiSharp.Tests.Guidance;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Composition;
 
@@ -19,12 +20,12 @@ public class CompositionalDenoiserTests(ITestOutputHelper output)
         var prior = new GaussianDenoiser(schedule, new double[2], new[,] { { 0.1, 0 }, { 0, 0.1 } });
         using var generator = new Generator(13);
         var truth = tensor(new[] { 0.4, -0.3 }).unsqueeze(0);
-        using var observations = (truth + Math.Sqrt(0.1) * randn(new long[] { n, 2 }, dtype: ScalarType.Float64, generator: generator)).to(ScalarType.Float32);
-        using var covariances = (0.05 * eye(2, dtype: ScalarType.Float64)).unsqueeze(0).expand(n, 2, 2).contiguous();
+        using var observations = (truth.Plus(randn(new long[] { n, 2 }, dtype: ScalarType.Float64, generator: generator).Mul(Math.Sqrt(0.1)))).to(ScalarType.Float32);
+        using var covariances = (eye(2, dtype: ScalarType.Float64).Mul(0.05)).unsqueeze(0).expand(n, 2, 2).contiguous();
         using var composed = new CompositionalDenoiser(conditional, observations, prior,
             new CompositionOptions { Method = method, DampPriorScore = damp, MaxRows = 20_000 }, covariances);
         var (a, s) = schedule.Scales(schedule.LogSnr(1.0));
-        using var initial = randn(new long[] { draws, 2 }, generator: generator) * Math.Sqrt(a * a * 0.1 / n + s * s);
+        using var initial = randn(new long[] { draws, 2 }, generator: generator).Mul(Math.Sqrt(a * a * 0.1 / n + s * s));
         using var samples = new HeunSampler(steps).Sample(composed, zeros(draws, 0), generator, initial);
         var (m, c) = Moments.Of(samples);
         var exactVariance = 0.1 / (n + 1);
@@ -74,11 +75,11 @@ public class CompositionalDenoiserTests(ITestOutputHelper output)
         using var x = tensor(new[] { 0.5f, -0.1f }).unsqueeze(0);
         using var generator = new Generator(3);
         using var thetaT = randn(new long[] { 64, 2 }, generator: generator);
-        using var logSnr = full(new long[] { 64, 1 }, schedule.LogSnr(0.5));
+        using var logSnr = ScalarMath.Full(new long[] { 64, 1 }, schedule.LogSnr(0.5));
         using var expected = conditional.Denoise(thetaT, logSnr, x.expand(64, 2));
         foreach (var method in Enum.GetValues<CompositionMethod>())
         {
-            using var covariances = (0.05 * eye(2, dtype: ScalarType.Float64)).unsqueeze(0);
+            using var covariances = (eye(2, dtype: ScalarType.Float64).Mul(0.05)).unsqueeze(0);
             using var composed = new CompositionalDenoiser(conditional, x, prior, new CompositionOptions { Method = method }, covariances);
             using var actual = composed.Denoise(thetaT, logSnr, zeros(64, 0));
             Assert.True(actual.allclose(expected, 1e-4, 1e-4), $"{method}: composing one observation must reproduce its denoiser");

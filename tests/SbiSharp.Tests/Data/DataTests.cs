@@ -1,5 +1,6 @@
 using SbiSharp.Data;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Data;
 
@@ -9,7 +10,7 @@ public class DataTests
     public void Standardizer_FitInBatches_MatchesWholeDataMoments()
     {
         using var g = new Generator(1);
-        using var values = randn(new long[] { 10_000, 3 }, generator: g) * tensor(new[] { 1f, 5f, 0.1f }) + tensor(new[] { 3f, -1f, 0f });
+        using var values = (randn(new long[] { 10_000, 3 }, generator: g) * tensor(new[] { 1f, 5f, 0.1f })).Plus(tensor(new[] { 3f, -1f, 0f }));
         var batches = Enumerable.Range(0, 10).Select(i => values.narrow(0, i * 1000, 1000)).ToList();
         var s = Standardizer.Fit(batches);
         using var mean = values.mean(new long[] { 0 });
@@ -28,8 +29,8 @@ public class DataTests
     [Fact]
     public void InMemoryDataset_Split_PartitionsRows()
     {
-        using var theta = arange(100, dtype: ScalarType.Float32).unsqueeze(1);
-        using var x = theta * 2;
+        using var theta = ScalarMath.Arange(100, dtype: ScalarType.Float32).unsqueeze(1);
+        using var x = theta.Mul(2);
         using var data = new InMemoryDataset(theta, x);
         var (train, val) = data.Split(0.2, new Generator(1));
         using (train)
@@ -38,8 +39,8 @@ public class DataTests
             Assert.Equal(80, train.Count);
             Assert.Equal(20, val.Count);
             using var all = cat(new[] { train.Theta, val.Theta }, 0).sort(0).Values;
-            Assert.True(all.squeeze(1).eq(arange(100, dtype: ScalarType.Float32)).all().item<bool>());
-            Assert.True(train.X.eq(train.Theta * 2).all().item<bool>());
+            Assert.True(all.squeeze(1).eq(ScalarMath.Arange(100, dtype: ScalarType.Float32)).all().item<bool>());
+            Assert.True(train.X.eq(train.Theta.Mul(2)).all().item<bool>());
         }
         Assert.Throws<ArgumentOutOfRangeException>(() => data.Split(1.0));
     }

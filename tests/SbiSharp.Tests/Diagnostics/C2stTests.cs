@@ -1,5 +1,6 @@
 using SbiSharp.Diagnostics;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Diagnostics;
 
@@ -34,7 +35,7 @@ public class C2stTests
         // Two unit Gaussians whose means differ by δ: the Bayes-optimal accuracy is Φ(δ/2).
         using var g = new Generator(6);
         using var x = randn(new long[] { 5000, 2 }, generator: g);
-        using var y = randn(new long[] { 5000, 2 }, generator: g) + tensor(new[] { (float)delta, 0f });
+        using var y = randn(new long[] { 5000, 2 }, generator: g).Plus(tensor(new[] { (float)delta, 0f }));
         var result = C2st.Score(x, y);
         Assert.InRange(result.Accuracy, Phi(delta / 2) - 0.02, Phi(delta / 2) + 0.015);
     }
@@ -44,7 +45,7 @@ public class C2stTests
     {
         using var g = new Generator(7);
         using var x = randn(new long[] { 1000, 3 }, generator: g);
-        using var y = randn(new long[] { 1000, 3 }, generator: g) * 1.5;
+        using var y = randn(new long[] { 1000, 3 }, generator: g).Mul(1.5);
         Assert.Equal(C2st.Score(x, y).Accuracy, C2st.Score(x, y).Accuracy);
     }
 
@@ -53,7 +54,7 @@ public class C2stTests
     {
         using var g = new Generator(8);
         using var x = randn(new long[] { 1003, 2 }, generator: g);
-        using var y = randn(new long[] { 998, 2 }, generator: g) + 3;
+        using var y = randn(new long[] { 998, 2 }, generator: g).Add(3);
         Assert.InRange(C2st.Score(x, y).Accuracy, 0.9, 1.0);
     }
 
@@ -63,7 +64,7 @@ public class C2stTests
         using var a = zeros(100, 2);
         using var b = zeros(100, 3);
         Assert.Contains("(m, 2)", Assert.Throws<ArgumentException>(() => C2st.Score(a, b)).Message);
-        using var nan = full(100, 2, float.NaN);
+        using var nan = ScalarMath.Full(100, 2, float.NaN);
         Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => C2st.Score(a, nan)).Message);
         using var tiny = zeros(3, 2);
         Assert.Contains("at least 5 rows", Assert.Throws<ArgumentException>(() => C2st.Score(tiny, a)).Message);
@@ -80,7 +81,7 @@ public class MmdTests
         using var g = new Generator(3);
         using var x = randn(new long[] { 1500, 2 }, generator: g);
         using var y = randn(new long[] { 1500, 2 }, generator: g);
-        using var z = randn(new long[] { 1500, 2 }, generator: g) + 1;
+        using var z = randn(new long[] { 1500, 2 }, generator: g).Add(1);
         var same = Mmd.Squared(x, y, kernel).Value;
         var shifted = Mmd.Squared(x, z, kernel).Value;
         Assert.True(Math.Abs(same) < 0.1 * shifted, $"same {same}, shifted {shifted}");
@@ -93,7 +94,7 @@ public class MmdTests
         // For N(0, I) vs N(μ, I) in 1-D with bandwidth h: MMD² = 2h/√(h²+2) (1 − exp(−μ²/(2(h²+2)))).
         using var g = new Generator(4);
         using var x = randn(new long[] { 4000, 1 }, generator: g);
-        using var y = randn(new long[] { 4000, 1 }, generator: g) + 1.5;
+        using var y = randn(new long[] { 4000, 1 }, generator: g).Add(1.5);
         var result = Mmd.Squared(x, y);
         var h = result.Bandwidth;
         var exact = 2 * h / Math.Sqrt(h * h + 2) * (1 - Math.Exp(-1.5 * 1.5 / (2 * (h * h + 2))));

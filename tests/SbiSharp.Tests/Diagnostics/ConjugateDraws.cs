@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Diagnostics;
 
@@ -14,10 +15,10 @@ internal static class ConjugateDraws
     {
         using var g = new Generator((ulong)seed);
         var truths = randn(new long[] { sets, dimension }, generator: g);
-        using var x = truths + NoiseSd * randn(new long[] { sets, dimension }, generator: g);
-        using var mean = x / (1 + NoiseSd * NoiseSd) + shift * PosteriorSd;
+        using var x = truths.Plus(randn(new long[] { sets, dimension }, generator: g).Mul(NoiseSd));
+        using var mean = x.Div((1 + NoiseSd * NoiseSd)).Add(shift * PosteriorSd);
         using var noise = randn(new long[] { sets, draws, dimension }, generator: g);
-        var samples = mean.unsqueeze(1) + widthFactor * PosteriorSd * noise;
+        var samples = mean.unsqueeze(1).Plus(noise.Mul(widthFactor * PosteriorSd));
         return (samples, truths);
     }
 }

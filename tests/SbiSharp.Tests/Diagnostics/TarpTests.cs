@@ -1,4 +1,5 @@
 using SbiSharp.Diagnostics;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Diagnostics;
 
@@ -37,7 +38,7 @@ public class TarpTests
         Assert.Equal("bins", Assert.Throws<ArgumentOutOfRangeException>(() => Tarp.Compute(samples, truths, bins: 1)).ParamName);
         using var wrong = TorchSharp.torch.zeros(4, 3);
         Assert.Equal("truths", Assert.Throws<ArgumentException>(() => Tarp.Compute(samples, wrong)).ParamName);
-        using var nan = TorchSharp.torch.full(new long[] { 4, 10, 2 }, float.NaN);
+        using var nan = ScalarMath.Full(new long[] { 4, 10, 2 },float.NaN);
         Assert.Contains("samples", Assert.ThrowsAny<ArgumentException>(() => Tarp.Compute(nan, truths)).Message);
         Assert.Equal("resolution", Assert.Throws<ArgumentOutOfRangeException>(() => CalibrationError.Compute(samples, truths, resolution: 1)).ParamName);
     }

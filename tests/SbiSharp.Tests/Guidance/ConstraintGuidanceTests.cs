@@ -10,6 +10,7 @@ using SbiSharp.Tasks;
 using SbiSharp.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Guidance;
 
@@ -37,8 +38,8 @@ public class ConstraintGuidanceTests(ITestOutputHelper output)
         {
             // Reach: the fraction of draws whose arm ends within 0.1 of the observed point.
             using var scope = NewDisposeScope();
-            var up = (samples[.., 1].sin() > 0).to(ScalarType.Float32).mean().item<float>();
-            var reach = InverseKinematicsTask.EndPointDistance(samples, observed).lt(0.1).to(ScalarType.Float32).mean().item<float>();
+            var up = (samples[.., 1].sin().Gt(0)).to(ScalarType.Float32).mean().item<float>();
+            var reach = InverseKinematicsTask.EndPointDistance(samples, observed).Lt(0.1).to(ScalarType.Float32).mean().item<float>();
             return (up, reach);
         }
         using var plain = estimator.Sample(observed, 2000, sampling);
@@ -66,7 +67,7 @@ public class ConstraintGuidanceTests(ITestOutputHelper output)
         var denoiser = new GaussianPosteriorDenoiser(new EdmSchedule(), 2, 0, 0.1, 0.1);
         var guided = new ConstraintGuidance(theta => theta[.., 0]) { Strength = 0 }.Apply(denoiser, new GuidanceContext(Standardizer.Identity(2)));
         using var thetaT = randn(16, 2);
-        using var logSnr = full(16, 1, 0.5f);
+        using var logSnr = ScalarMath.Full(16, 1, 0.5f);
         using var x = ones(16, 2);
         using var a = denoiser.Denoise(thetaT, logSnr, x);
         using var b = guided.Denoise(thetaT, logSnr, x);
@@ -78,11 +79,11 @@ public class ConstraintGuidanceTests(ITestOutputHelper output)
     {
         // Posterior N(x/2, 0.05 I) with x/2 = 0: the constraint θ₁ ≥ 0.1 (c = 0.1 − θ₁) holds for 33 % of unguided draws.
         var denoiser = new GaussianPosteriorDenoiser(new EdmSchedule(), 2, 0, 0.1, 0.1);
-        var guided = new ConstraintGuidance(theta => 0.1 - theta[.., 0]).Apply(denoiser, new GuidanceContext(Standardizer.Identity(2)));
+        var guided = new ConstraintGuidance(theta => theta[.., 0].RSub(0.1)).Apply(denoiser, new GuidanceContext(Standardizer.Identity(2)));
         using var generator = new Generator(2);
         using var x = zeros(4000, 2);
         using var samples = new HeunSampler(30).Sample(guided, x, generator);
-        var feasible = (samples[.., 0] >= 0.1).to(ScalarType.Float32).mean().item<float>();
+        var feasible = (samples[.., 0].Ge(0.1)).to(ScalarType.Float32).mean().item<float>();
         var other = samples[.., 1].std().item<float>();
         output.WriteLine($"feasible {feasible:P1}, sd of the unconstrained dimension {other:F3}");
         Assert.True(feasible > 0.9, $"only {feasible:P1} feasible");
@@ -95,7 +96,7 @@ public class ConstraintGuidanceTests(ITestOutputHelper output)
         var denoiser = new GaussianPosteriorDenoiser(new EdmSchedule(), 2, 0, 0.1, 0.1);
         var guided = new ConstraintGuidance(theta => theta).Apply(denoiser, new GuidanceContext(Standardizer.Identity(2)));
         using var thetaT = randn(8, 2);
-        using var logSnr = full(8, 1, 0.5f);
+        using var logSnr = ScalarMath.Full(8, 1, 0.5f);
         using var x = ones(8, 2);
         var e = Assert.Throws<ArgumentException>(() => guided.Denoise(thetaT, logSnr, x));
         Assert.Contains("Constraint 0 must return shape (8) or (8, 1)", e.Message);

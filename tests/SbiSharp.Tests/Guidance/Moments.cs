@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Guidance;
 
@@ -11,7 +12,7 @@ internal static class Moments
         var s = samples.to(ScalarType.Float64);
         var mean = s.mean(new long[] { 0 });
         var centered = s - mean;
-        var cov = centered.T.matmul(centered) / (s.shape[0] - 1);
+        var cov = centered.T.matmul(centered).Div((s.shape[0] - 1));
         var d = (int)s.shape[1];
         var flat = cov.data<double>().ToArray();
         var result = new double[d, d];

@@ -6,6 +6,7 @@ using SbiSharp.Priors;
 using SbiSharp.Sampling;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Guidance;
 
@@ -32,7 +33,7 @@ public class PriorSwapGuidanceTests(ITestOutputHelper output)
         var standardizer = new Standardizer(new double[2], new[] { scale, scale });
         var guided = swap.Apply(denoiser, new GuidanceContext(standardizer));
         using var generator = new Generator(11);
-        using var x = (tensor(Observed, dtype: ScalarType.Float32).unsqueeze(0).expand(n, 2) / scale).contiguous();
+        using var x = (tensor(Observed, dtype: ScalarType.Float32).unsqueeze(0).expand(n, 2).Div(scale)).contiguous();
         using var standardized = new HeunSampler(30).Sample(guided, x, generator);
         return standardizer.Inverse(standardized);
     }

@@ -2,6 +2,7 @@ using SbiSharp.Denoising;
 using SbiSharp.Networks;
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Networks;
 
@@ -17,7 +18,7 @@ public class ResidualMlpTests
         using var generator = new Generator(3);
         using var theta = randn(new long[] { 50, 3 }, generator: generator);
         using var x = randn(new long[] { 1, 4 }, generator: generator);
-        using var time = full(1, 1, 0.3f);
+        using var time = ScalarMath.Full(1, 1, 0.3f);
         using var full1 = network.forward(theta, time.expand(50, 1).contiguous(), x.expand(50, 4).contiguous());
         using var compact = network.forward(theta, time, x);
         Assert.True(full1.allclose(compact, rtol: 1e-5, atol: 1e-5));
@@ -35,7 +36,7 @@ public class ResidualMlpTests
         using var generator = new Generator(3);
         using var theta = randn(new long[] { 40, 2 }, generator: generator);
         using var x = tensor(new[] { 0.2f, -0.1f }).unsqueeze(0).expand(40, 2).contiguous();
-        using var lambda = full(40, 1, 1.5f);
+        using var lambda = ScalarMath.Full(40, 1, 1.5f);
         using var shared = denoiser.Denoise(theta, lambda, x);
         using var xDiffers = x.clone();
         xDiffers[39, 0] = tensor(5.0f);

@@ -1,5 +1,6 @@
 using SbiSharp.Noise;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Noise;
 
@@ -44,7 +45,7 @@ public class EdmScheduleTests
         // Far tails are clipped to [λ_min − 1, λ_max + 1].
         var high = new EdmSchedule(EdmScheduleOptions.Default with { TrainingLogSnrMean = 60 });
         var low = new EdmSchedule(EdmScheduleOptions.Default with { TrainingLogSnrMean = -60 });
-        using var half = full(1, 0.5f);
+        using var half = ScalarMath.Full(1, 0.5f);
         Assert.Equal(s.LogSnrMax + 1, high.TrainingLogSnr(half).item<float>(), 4);
         Assert.Equal(s.LogSnrMin - 1, low.TrainingLogSnr(half).item<float>(), 4);
     }

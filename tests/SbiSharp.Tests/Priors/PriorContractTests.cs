@@ -1,5 +1,6 @@
 using SbiSharp.Priors;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Priors;
 
@@ -67,7 +68,7 @@ public class PriorContractTests
         var full = new GaussianPrior(new[] { 0.5, -0.5 }, new[,] { { 1.0, 0.6 }, { 0.6, 2.0 } });
         var theta = full.Sample(200_000, g).to(ScalarType.Float64);
         var centered = theta - theta.mean(new long[] { 0 }, keepdim: true);
-        var cov = centered.t().matmul(centered) / 200_000;
+        var cov = centered.t().matmul(centered).Div(200_000);
         Assert.InRange(cov[0, 1].item<double>(), 0.57, 0.63);
         Assert.InRange(cov[1, 1].item<double>(), 1.95, 2.05);
         var box = new BoxUniformPrior(new[] { -1.0, 0.0 }, new[] { 1.0, 3.0 }).Sample(200_000, g);

@@ -7,6 +7,7 @@ using SbiSharp.Tasks;
 using SbiSharp.Tests.Estimators;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Sampling;
 
@@ -55,7 +56,7 @@ public class ProbabilityFlowLogDensityTests(ITestOutputHelper output)
         using var generator = new Generator(3);
         // Points from the posterior and from twice as wide, so the tails are checked too.
         using var center = tensor(observed.Select(v => v / 2).ToArray(), dtype: ScalarType.Float32);
-        using var theta = center + Math.Sqrt(0.05) * randn(new long[] { 200, 3 }, generator: generator) * linspace(0.5, 2.0, 200).unsqueeze(1);
+        using var theta = center.Plus(randn(new long[] { 200, 3 }, generator: generator).Mul(Math.Sqrt(0.05)) * linspace(0.5, 2.0, 200).unsqueeze(1));
         using var x = tensor(observed, dtype: ScalarType.Float32).unsqueeze(0).expand(200, 3).contiguous();
         using var logProb = new ProbabilityFlowLogDensity().LogProb(denoiser, theta, x);
         var expected = AnalyticLogProb(theta, observed);
@@ -91,7 +92,7 @@ public class ProbabilityFlowLogDensityTests(ITestOutputHelper output)
         var denoiser = new RotatedDenoiser(5);
         using var generator = new Generator(5);
         using var center = tensor(observed.Select(v => v / 2).ToArray(), dtype: ScalarType.Float32);
-        using var theta = center + Math.Sqrt(0.05) * randn(new long[] { 400, 5 }, generator: generator);
+        using var theta = center.Plus(randn(new long[] { 400, 5 }, generator: generator).Mul(Math.Sqrt(0.05)));
         using var x = tensor(observed, dtype: ScalarType.Float32).unsqueeze(0).expand(400, 5).contiguous();
         using var exact = new ProbabilityFlowLogDensity(new LogDensityOptions { Trace = TraceEstimator.Exact, Steps = 32 }).LogProb(denoiser, theta, x);
         using var hutchinson = new ProbabilityFlowLogDensity(new LogDensityOptions { Trace = TraceEstimator.Hutchinson, Steps = 32, Seed = 1 }).LogProb(denoiser, theta, x);

@@ -2,6 +2,7 @@ using SbiSharp.Denoising;
 using SbiSharp.Noise;
 using SbiSharp.Sampling;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Sampling;
 
@@ -71,7 +72,7 @@ public class SamplerContractTests
         var schedule = new EdmSchedule();
         var denoiser = new GaussianPosteriorDenoiser(schedule, 1, 0, 0.1, 0.1);
         const double stop = 0.6;
-        using var x = full(20_000, 1, 1.0f);
+        using var x = ScalarMath.Full(20_000, 1, 1.0f);
         using var generator = new Generator(11);
         using var samples = Create(name, stop).Sample(denoiser, x, generator);
         var (alpha, sigma) = schedule.Scales(schedule.LogSnr(stop));

@@ -1,6 +1,7 @@
 using SbiSharp.Priors;
 using SbiSharp.Simulators;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Simulators;
 
@@ -55,7 +56,7 @@ public class SimulatorTests
         Assert.InRange(batch.Dropped, 4500, 5500);
         Assert.Equal(10_000 - batch.Dropped, batch.Count);
         Assert.True(isfinite(batch.X).all().item<bool>());
-        Assert.True((batch.Theta[.., 0] > 0).all().item<bool>());
+        Assert.True((batch.Theta[.., 0].Gt(0)).all().item<bool>());
     }
 
     [Fact]

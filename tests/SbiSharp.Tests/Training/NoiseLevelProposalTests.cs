@@ -2,6 +2,7 @@ using SbiSharp.Noise;
 using SbiSharp.Tests.Estimators;
 using SbiSharp.Training;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Training;
 
@@ -31,25 +32,25 @@ public class NoiseLevelProposalTests
         using var proposal = new NoiseLevelProposal(schedule, prediction, LossSpace.Noise, weighting);
         const int n = 200_000;
         using var scope = NewDisposeScope();
-        var v = ((arange(n, dtype: ScalarType.Float64) + 0.5) / n).unsqueeze(1);
+        var v = ((ScalarMath.Arange(n, dtype: ScalarType.Float64).Add(0.5)).Div(n)).unsqueeze(1);
         var (u, q) = proposal.Transform(v);
-        Assert.True(u.ge(0).all().item<bool>() && u.le(1).all().item<bool>());
-        Assert.True(q.gt(0).all().item<bool>());
+        Assert.True(u.Ge(0).all().item<bool>() && u.Le(1).all().item<bool>());
+        Assert.True(q.Gt(0).all().item<bool>());
         // Monotone: the inverse CDF of a positive density.
-        Assert.True(u.squeeze(1).diff().ge(0).all().item<bool>());
+        Assert.True(u.squeeze(1).diff().Ge(0).all().item<bool>());
         // Importance identity E_q[W·f/q] = E_U[W·f] for smooth and step test functions: holds only if the draws follow q.
         // The output-space weight W = w·c²·|∂D/∂output|², the quantity q is built from (the data-space weight alone has a
         // 10⁸-fold tail at low noise that no 200,000-point grid integrates reliably).
         var wU = ObjectiveConditioning.OutputWeights(schedule, prediction, LossSpace.Noise, weighting, v);
         var wQ = ObjectiveConditioning.OutputWeights(schedule, prediction, LossSpace.Noise, weighting, u) / q;
-        foreach (var f in new Func<Tensor, Tensor>[] { t => t.square(), t => t.lt(0.5).to(ScalarType.Float64), t => (6 * t).sin() + 1.5 })
+        foreach (var f in new Func<Tensor, Tensor>[] { t => t.Square(), t => t.Lt(0.5).to(ScalarType.Float64), t => (t.Mul(6)).sin().Add(1.5) })
         {
             var plain = (wU * f(v)).mean().item<double>();
             var weighted = (wQ * f(u)).mean().item<double>();
             Assert.Equal(1.0, weighted / plain, 2);
         }
         // And the row weights are even: the Kish fraction of the actual per-row weights W/q is high where uniform draws give 0.006.
-        double Kish(Tensor weights) => (weights.mean().square() / weights.square().mean()).item<double>();
+        double Kish(Tensor weights) => (weights.mean().Square() / weights.Square().mean()).item<double>();
         Assert.InRange(Kish(wU), 0, 0.01);
         Assert.InRange(Kish(wQ), 0.85, 1);
     }
@@ -70,6 +71,6 @@ public class NoiseLevelProposalTests
     {
         public override string Name => "constant";
 
-        public override Tensor Weight(INoiseSchedule schedule, Tensor logSnr, Tensor uniform) => full_like(logSnr, value);
+        public override Tensor Weight(INoiseSchedule schedule, Tensor logSnr, Tensor uniform) => ScalarMath.FullLike(logSnr, value);
     }
 }

@@ -1,5 +1,6 @@
 using SbiSharp.Training;
 using static TorchSharp.torch;
+using SbiSharp.Torch;
 
 namespace SbiSharp.Tests.Training;
 
@@ -11,12 +12,12 @@ public class SinkhornTests
         using var generator = new Generator(1);
         using var a = randn(new long[] { 64, 3 }, generator: generator);
         using var b = randn(new long[] { 64, 3 }, generator: generator);
-        using var raw = cdist(a, b).square().to(ScalarType.Float64);
+        using var raw = cdist(a, b).Square().to(ScalarType.Float64);
         using var cost = raw / raw.mean();
         using var logPlan = Sinkhorn.LogPlan(cost, OptimalTransportOptions.Default with { MaxIterations = 500, Tolerance = 1e-6 }, out var iterations);
         using var plan = logPlan.exp();
-        Assert.True(plan.sum(new long[] { 1 }).allclose(full(64, 1.0 / 64, dtype: ScalarType.Float64), rtol: 1e-4, atol: 1e-8), "row sums");
-        Assert.True(plan.sum(new long[] { 0 }).allclose(full(64, 1.0 / 64, dtype: ScalarType.Float64), rtol: 1e-4, atol: 1e-8), "column sums");
+        Assert.True(plan.sum(new long[] { 1 }).allclose(ScalarMath.Full(64, 1.0 / 64, dtype: ScalarType.Float64), rtol: 1e-4, atol: 1e-8), "row sums");
+        Assert.True(plan.sum(new long[] { 0 }).allclose(ScalarMath.Full(64, 1.0 / 64, dtype: ScalarType.Float64), rtol: 1e-4, atol: 1e-8), "column sums");
         Assert.True(iterations < 500);
     }
 
@@ -24,13 +25,13 @@ public class SinkhornTests
     public void Pairing_ShortensTheTransportComparedWithIndependentPairs()
     {
         using var generator = new Generator(2);
-        using var theta = randn(new long[] { 256, 2 }, generator: generator) + 2;
+        using var theta = randn(new long[] { 256, 2 }, generator: generator).Add(2);
         using var noise = randn(new long[] { 256, 2 }, generator: generator);
         using var x = zeros(256, 1);
         using var pairing = Sinkhorn.Pairing(theta, noise, x, OptimalTransportOptions.Default, generator);
         using var paired = noise.index_select(0, pairing);
-        var independent = (theta - noise).square().sum(1).mean().item<float>();
-        var coupled = (theta - paired).square().sum(1).mean().item<float>();
+        var independent = (theta - noise).Square().sum(1).mean().item<float>();
+        var coupled = (theta - paired).Square().sum(1).mean().item<float>();
         Assert.True(coupled < 0.75 * independent, $"OT pairing cost {coupled:F3} vs independent {independent:F3}");
     }
 
@@ -42,7 +43,7 @@ public class SinkhornTests
         using var generator = new Generator(3);
         using var theta = randn(new long[] { 200, 1 }, generator: generator);
         using var noise = randn(new long[] { 200, 1 }, generator: generator);
-        using var x = cat(new[] { zeros(100, 1), full(100, 1, 10f) }, 0);
+        using var x = cat(new[] { zeros(100, 1), ScalarMath.Full(100, 1, 10f) }, 0);
         using var pairing = Sinkhorn.Pairing(theta, noise, x, OptimalTransportOptions.Conditional, generator);
         var index = pairing.data<long>().ToArray();
         var crossings = Enumerable.Range(0, 200).Count(i => (i < 100) != (index[i] < 100));
