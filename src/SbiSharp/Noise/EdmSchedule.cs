@@ -45,9 +45,9 @@ public sealed class EdmSchedule : INoiseSchedule
     public Tensor TrainingLogSnr(Tensor u)
     {
         using var scope = NewDisposeScope();
-        var z = (u.Clamp(1e-7,1 - 1e-7).Mul(2).Sub(1)).erfinv().Mul(Math.Sqrt(2));
+        var z = (u.Clamp(1e-7, 1 - 1e-7).Mul(2).Sub(1)).erfinv().Mul(Math.Sqrt(2));
         var logSnr = z.Mul(Options.TrainingLogSnrStd).Add(Options.TrainingLogSnrMean);
-        return logSnr.Clamp(LogSnrMin - 1,LogSnrMax + 1).MoveToOuterDisposeScope();
+        return logSnr.Clamp(LogSnrMin - 1, LogSnrMax + 1).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -33,7 +33,7 @@ public abstract class LogSnrSchedule : INoiseSchedule
     {
         ArgumentNullException.ThrowIfNull(u);
         using var scope = NewDisposeScope();
-        return LogSnr(u.to(ScalarType.Float64).Clamp(0,1)).to(u.dtype).MoveToOuterDisposeScope();
+        return LogSnr(u.to(ScalarType.Float64).Clamp(0, 1)).to(u.dtype).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -51,7 +51,7 @@ public sealed class RectifiedFlowSchedule : LogSnrSchedule
     {
         ArgumentNullException.ThrowIfNull(u);
         using var scope = NewDisposeScope();
-        var t = u.to(ScalarType.Float64).Clamp(0,1).Pow(1 / (1 + TimePower));
+        var t = u.to(ScalarType.Float64).Clamp(0, 1).Pow(1 / (1 + TimePower));
         return LogSnr(t).to(u.dtype).MoveToOuterDisposeScope();
     }
 

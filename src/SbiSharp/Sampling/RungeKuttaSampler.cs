@@ -98,17 +98,17 @@ public abstract class RungeKuttaSampler : DiffusionSampler
         {
             var stage = y.clone();
             for (int j = 0; j < i; j++)
-                if (tab.A[i][j] != 0) stage.AddInPlace(k[j],h * tab.A[i][j]);
+                if (tab.A[i][j] != 0) stage.AddInPlace(k[j], h * tab.A[i][j]);
             k[i] = Velocity(denoiser, stage, Math.Max(0, t + tab.C[i] * h), x);
         }
         var solution = y.clone();
         for (int i = 0; i < tab.Stages; i++)
-            if (tab.B[i] != 0) solution.AddInPlace(k[i],h * tab.B[i]);
+            if (tab.B[i] != 0) solution.AddInPlace(k[i], h * tab.B[i]);
         if (!withError) return (solution, null, null);
         k[tab.Stages] = Velocity(denoiser, solution, Math.Max(0, t + h), x);
         var error = zeros_like(y);
         for (int i = 0; i <= tab.Stages; i++)
-            if (tab.Error[i] != 0) error.AddInPlace(k[i],h * tab.Error[i]);
+            if (tab.Error[i] != 0) error.AddInPlace(k[i], h * tab.Error[i]);
         return (solution, error, k[tab.Stages].alias());
     }
 }

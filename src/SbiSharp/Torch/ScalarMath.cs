@@ -52,6 +52,14 @@ public static class ScalarMath
         return t.clamp(lo, hi);
     }
 
+    /// <summary>min(max(t, min), max), element-wise; integer bounds keep integer tensors integer.</summary>
+    public static Tensor Clamp(this Tensor t, long min, long max)
+    {
+        using var lo = min.ToScalar();
+        using var hi = max.ToScalar();
+        return t.clamp(lo, hi);
+    }
+
     /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
     public static Tensor Full(long[] shape, double value, ScalarType? dtype = null, Device? device = null)
     {
@@ -96,7 +104,7 @@ public static class ScalarMath
         using var scope = NewDisposeScope();
         using var c = threshold.ToScalar();
         var scaled = beta == 1 ? t : t.Mul(beta);
-        var soft = scaled.clamp_max(c).exp_().log1p_();
+        var soft = scaled.clamp_max(c).exp().log1p();
         if (beta != 1) soft = soft.DivInPlace(beta);
         return where(scaled.gt(c), t, soft).MoveToOuterDisposeScope();
     }

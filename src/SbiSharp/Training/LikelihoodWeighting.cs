@@ -22,7 +22,7 @@ public sealed class LikelihoodWeighting : LossWeighting
     {
         ArgumentNullException.ThrowIfNull(schedule);
         using var scope = NewDisposeScope();
-        var u = uniform.to(ScalarType.Float64).Clamp(Step,1 - Step);
+        var u = uniform.to(ScalarType.Float64).Clamp(Step, 1 - Step);
         var slope = (schedule.TrainingLogSnr(u.Sub(Step)) - schedule.TrainingLogSnr(u.Add(Step))).abs().Div((2 * Step));
         return slope.to(logSnr.dtype).MoveToOuterDisposeScope();
     }

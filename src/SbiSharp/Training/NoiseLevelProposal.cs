@@ -61,12 +61,12 @@ internal sealed class NoiseLevelProposal : IDisposable
         var cdf = onCpu ? _cdf : _cdf.to(v.device);
         var edges = onCpu ? _edges : _edges.to(v.device);
         var density = onCpu ? _density : _density.to(v.device);
-        var flat = v.to(ScalarType.Float64).reshape(-1).Clamp(0,1 - 1e-12);
-        var cell = (searchsorted(cdf, flat, right: true).Sub(1)).Clamp(0,Cells - 1);
+        var flat = v.to(ScalarType.Float64).reshape(-1).Clamp(0, 1 - 1e-12);
+        var cell = (searchsorted(cdf, flat, right: true).Sub(1)).Clamp(0, Cells - 1);
         var q = density.index_select(0, cell);
         var u = edges.index_select(0, cell).Plus((flat - cdf.index_select(0, cell)) / q);
         var upper = edges.index_select(0, cell.Add(1));
-        return (u.minimum(upper).Clamp(0,1).to(v.dtype).reshape(v.shape).MoveToOuterDisposeScope(), q.to(v.dtype).reshape(v.shape).MoveToOuterDisposeScope());
+        return (u.minimum(upper).Clamp(0, 1).to(v.dtype).reshape(v.shape).MoveToOuterDisposeScope(), q.to(v.dtype).reshape(v.shape).MoveToOuterDisposeScope());
     }
 
     public void Dispose()
