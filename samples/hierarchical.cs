@@ -21,6 +21,7 @@ using SbiSharp.Priors;
 using SbiSharp.Sampling;
 using SbiSharp.Training;
 using static TorchSharp.torch;
+using SbiSharp.IO;
 
 const int K = 10, J = 8, Draws = 4000;
 const double Tau = 0.5;
@@ -111,7 +112,7 @@ var summary = new
     amortized_seconds = amortizedSeconds,
     mcmc = new { seconds = mcmcSeconds, iterations = 50_000 + Draws * 100, acceptance = chain.AcceptanceRate },
 };
-File.WriteAllText(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+AtomicFile.WriteAllText(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"μ exact N({exactMean:F3}, {Math.Sqrt(exactVariance):F3}²)");
 Console.WriteLine("parameter   amortized mean (sd)   MCMC mean (sd)");
 foreach (var r in rows) Console.WriteLine($"{r.parameter,-10}  {r.amortized_mean,7:F3} ({r.amortized_sd:F3})      {r.mcmc_mean,7:F3} ({r.mcmc_sd:F3})");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using SbiSharp.Diagnostics;
 using static TorchSharp.torch;
 using SbiSharp.Torch;
+using SbiSharp.IO;
 
 namespace SbiSharp.Bench;
 
@@ -44,7 +45,7 @@ internal static class C2stCheck
             var clock = Stopwatch.StartNew();
             var result = C2st.Score(x, y);
             var seconds = clock.Elapsed.TotalSeconds;
-            File.WriteAllText(Path.Combine(outDir, $"ours_{name}.json"), JsonSerializer.Serialize(new
+            AtomicFile.WriteAllText(Path.Combine(outDir, $"ours_{name}.json"), JsonSerializer.Serialize(new
             {
                 name,
                 c2st = result.Accuracy,
@@ -61,8 +62,8 @@ internal static class C2stCheck
     {
         var d = (int)values.shape[1];
         var flat = values.contiguous().data<float>().ToArray();
-        File.WriteAllLines(path, Enumerable.Range(0, (int)values.shape[0])
-            .Select(i => string.Join(",", Enumerable.Range(0, d).Select(j => flat[i * d + j].ToString("R", CultureInfo.InvariantCulture)))));
+        AtomicFile.WriteAllText(path, string.Concat(Enumerable.Range(0, (int)values.shape[0])
+            .Select(i => string.Join(",", Enumerable.Range(0, d).Select(j => flat[i * d + j].ToString("R", CultureInfo.InvariantCulture))) + "\n")));
     }
 
     private static Tensor Read(string path)

@@ -5,6 +5,7 @@ using SbiSharp.Denoising;
 using SbiSharp.Training;
 using static TorchSharp.torch;
 using SbiSharp.Torch;
+using SbiSharp.IO;
 
 namespace SbiSharp.Bench;
 
@@ -71,7 +72,7 @@ internal static class DenoiserError
                 Console.WriteLine(FormattableString.Invariant($"{label}: λ {lambda,4}  rms error D {denoisedError:F4}  ε̂ {noiseError:F4}"));
             }
         }
-        File.WriteAllText(Path.Combine(outDir, "denoiser-error.json"), JsonSerializer.Serialize(new { date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), rows }, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "denoiser-error.json"), JsonSerializer.Serialize(new { date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), rows }, new JsonSerializerOptions { WriteIndented = true }));
         var md = new StringBuilder();
         md.AppendLine("RMS error of the trained denoiser against the exact Gaussian-linear one (standardized units; design-grid model, 1,200 steps): D / ε̂ per log-SNR λ.");
         md.AppendLine();
@@ -84,7 +85,7 @@ internal static class DenoiserError
                 .Select(r => FormattableString.Invariant($"{(float)r["rms_error_denoised"]:G3} / {(float)r["rms_error_noise"]:F3}"));
             md.AppendLine(FormattableString.Invariant($"| {lambda} | {Math.Exp(-lambda / 2):G3} | ") + string.Join(" | ", cells) + " |");
         }
-        File.WriteAllText(Path.Combine(outDir, "denoiser-error.md"), md.ToString());
+        AtomicFile.WriteAllText(Path.Combine(outDir, "denoiser-error.md"), md.ToString());
         return 0;
     }
 }

@@ -11,6 +11,7 @@ using SbiSharp.Sampling;
 using SbiSharp.Tasks;
 using SbiSharp.Training;
 using static TorchSharp.torch;
+using SbiSharp.IO;
 
 namespace SbiSharp.Bench;
 
@@ -66,7 +67,7 @@ internal static class DesignGrid
                     });
                     Console.WriteLine(FormattableString.Invariant($"{prediction.Name}/{space}/{weighting.Name}: ESS {ess:F3} mean err {meanErr:F3} sd, sd err {sdErr:P0}, {seconds:F1} s"));
                 }
-        File.WriteAllText(Path.Combine(outDir, "grid.json"), JsonSerializer.Serialize(new { schedule = scheduleName, importance_sampled_noise = importance, steps = epochs * 100, date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), rows }, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "grid.json"), JsonSerializer.Serialize(new { schedule = scheduleName, importance_sampled_noise = importance, steps = epochs * 100, date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), rows }, new JsonSerializerOptions { WriteIndented = true }));
         var md = new StringBuilder();
         md.AppendLine($"Prediction × loss × weighting on 2-D Gaussian-linear ({scheduleName} schedule, {(importance ? "importance-sampled" : "the schedule's")} training noise levels, {epochs * 100:N0} steps, width 64 × 2 blocks, Heun-30, 4,000 draws × 2 observations). Reproduces: worst mean error < 0.25 posterior sd and worst sd error < 20 %.");
         md.AppendLine();
@@ -76,7 +77,7 @@ internal static class DesignGrid
             md.AppendLine(FormattableString.Invariant($"| {r["prediction"]} | {r["loss"]} | {r["weighting"]} | {(double)r["effective_sample_fraction"]:F3} | {(double)r["max_mean_error_sd"]:F2} | {(double)r["max_relative_sd_error"]:P0} | {((bool)r["reproduces"] ? "yes" : "no")} |"));
         md.AppendLine();
         md.AppendLine($"Reproduce: {rows.Count(r => (bool)r["reproduces"])} of {rows.Count}.");
-        File.WriteAllText(Path.Combine(outDir, "grid.md"), md.ToString());
+        AtomicFile.WriteAllText(Path.Combine(outDir, "grid.md"), md.ToString());
         return 0;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SbiSharp.IO;
 
 namespace SbiSharp.Bench;
 
@@ -56,8 +57,8 @@ internal static class DesignReport
             entry["tasks"] = perTask;
             json.Add(entry);
         }
-        File.WriteAllText(Path.Combine(dir, "design.md"), md.ToString());
-        File.WriteAllText(Path.Combine(dir, "design.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(dir, "design.md"), md.ToString());
+        AtomicFile.WriteAllText(Path.Combine(dir, "design.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         Console.Write(md);
         return 0;
     }

@@ -7,6 +7,7 @@ using SbiSharp.Sampling;
 using SbiSharp.Tasks;
 using static TorchSharp.torch;
 using SbiSharp.Torch;
+using SbiSharp.IO;
 
 namespace SbiSharp.Bench;
 
@@ -51,7 +52,7 @@ internal static class GuidanceArmBench
                 Console.WriteLine($"{sampler.Name}, {name}: {up:P1} satisfied, {within:P1} within 0.1");
             }
         }
-        File.WriteAllText(Path.Combine(outDir, "guidance-arm.json"), JsonSerializer.Serialize(new { model = modelPath, rows }, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "guidance-arm.json"), JsonSerializer.Serialize(new { model = modelPath, rows }, new JsonSerializerOptions { WriteIndented = true }));
         var columns = new[] { "unguided" }.Concat(settings.Select(s => s.Name)).ToArray();
         var md = new StringBuilder();
         md.AppendLine("| sampler | " + string.Join(" | ", columns) + " |");
@@ -59,7 +60,7 @@ internal static class GuidanceArmBench
         foreach (var sampler in samplers)
             md.AppendLine($"| {sampler.Name} | " + string.Join(" | ", columns.Select(c => rows.First(r => (string)r["sampler"] == sampler.Name && (string)r["setting"] == c) is var r
                 ? string.Format(CultureInfo.InvariantCulture, "{0:P0} / {1:P0}", r["satisfied"], r["within_0_1"]) : "—")) + " |");
-        File.WriteAllText(Path.Combine(outDir, "guidance-arm.md"), md.ToString());
+        AtomicFile.WriteAllText(Path.Combine(outDir, "guidance-arm.md"), md.ToString());
         Console.WriteLine(md);
         return 0;
     }

@@ -15,6 +15,7 @@ using SbiSharp.Tasks;
 using SbiSharp.Training;
 using static TorchSharp.torch;
 using SbiSharp.Torch;
+using SbiSharp.IO;
 
 namespace SbiSharp.Bench;
 
@@ -114,8 +115,8 @@ internal static class GuidanceBench
             }
             Console.WriteLine($"prior swap shift {shift}, scale {scale}: done");
         }
-        File.WriteAllText(Path.Combine(outDir, "guidance.json"), JsonSerializer.Serialize(new { training_seconds = trainSeconds, rows }, new JsonSerializerOptions { WriteIndented = true }));
-        File.WriteAllText(Path.Combine(outDir, "guidance.md"), Markdown(rows, counts));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "guidance.json"), JsonSerializer.Serialize(new { training_seconds = trainSeconds, rows }, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "guidance.md"), Markdown(rows, counts));
         Console.WriteLine(File.ReadAllText(Path.Combine(outDir, "guidance.md")));
         return 0;
     }

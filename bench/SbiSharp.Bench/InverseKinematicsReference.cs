@@ -66,7 +66,7 @@ internal static class InverseKinematicsReference
                 md.AppendLine(FormattableString.Invariant($"| {sampler.Name} | {sampler.NetworkEvaluations} | {v[0]:F3} | {v[1]:F3} | {v[2]:F3} | {v[3]:F3} |"));
             }
         }
-        File.WriteAllText(Path.Combine(outDir, "ik_reference.json"), JsonSerializer.Serialize(new
+        AtomicFile.WriteAllText(Path.Combine(outDir, "ik_reference.json"), JsonSerializer.Serialize(new
         {
             date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             draws,
@@ -78,7 +78,7 @@ internal static class InverseKinematicsReference
             model_elbow_up = modelUp,
             samplers = samplerRows,
         }, new JsonSerializerOptions { WriteIndented = true }));
-        File.WriteAllText(Path.Combine(outDir, "ik_reference.md"), md.ToString());
+        AtomicFile.WriteAllText(Path.Combine(outDir, "ik_reference.md"), md.ToString());
         Console.WriteLine(md);
         return 0;
     }

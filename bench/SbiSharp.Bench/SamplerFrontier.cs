@@ -7,6 +7,7 @@ using SbiSharp.Estimators;
 using SbiSharp.Sampling;
 using SbiSharp.Tasks;
 using static TorchSharp.torch;
+using SbiSharp.IO;
 
 namespace SbiSharp.Bench;
 
@@ -101,7 +102,7 @@ internal static class SamplerFrontier
                     };
                     rows.Add(row);
                     Console.WriteLine(FormattableString.Invariant($"{taskName} obs {k} {sampler.Name,-28} NFE {nfe,4} {seconds * 10_000 / draws,6:F2} s/10k  C2ST {c2st:F4} (Δ {c2st - baseline.Value:+0.0000;-0.0000})"));
-                    File.WriteAllText(Path.Combine(outDir, "frontier.json"), JsonSerializer.Serialize(new
+                    AtomicFile.WriteAllText(Path.Combine(outDir, "frontier.json"), JsonSerializer.Serialize(new
                     {
                         date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                         machine = $"{Environment.ProcessorCount} cores, torch threads {get_num_threads()}",
@@ -110,7 +111,7 @@ internal static class SamplerFrontier
                 }
             }
         }
-        File.WriteAllText(Path.Combine(outDir, "frontier.md"), Markdown(rows, draws));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "frontier.md"), Markdown(rows, draws));
         return 0;
     }
 

@@ -8,6 +8,7 @@ using SbiSharp.Sampling;
 using SbiSharp.Tasks;
 using SbiSharp.Training;
 using static TorchSharp.torch;
+using SbiSharp.IO;
 
 namespace SbiSharp.Bench;
 
@@ -69,7 +70,7 @@ internal static class SpeedBenchmark
             training,
             sampling,
         };
-        File.WriteAllText(Path.Combine(outDir, "speed.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "speed.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         var md = new StringBuilder();
         md.AppendLine($"Speed on {report.machine}, {report.date} (default network, {estimator.ParameterCount:N0} parameters, Dθ = Dx = 10; sgemm 1024³ measured next to every row; ratios divide achieved FLOP/s by that sgemm FLOP/s).");
         md.AppendLine();
@@ -82,7 +83,7 @@ internal static class SpeedBenchmark
         md.AppendLine("|---|---|---|---|");
         foreach (dynamic row in sampling)
             md.AppendLine(FormattableString.Invariant($"| {row.sampler} | {row.network_evaluations} | {row.seconds_per_10000_draws:F2} | {row.ratio_to_sgemm:P0} |"));
-        File.WriteAllText(Path.Combine(outDir, "speed.md"), md.ToString());
+        AtomicFile.WriteAllText(Path.Combine(outDir, "speed.md"), md.ToString());
         Console.WriteLine(md);
         return 0;
     }

@@ -18,7 +18,9 @@ internal sealed class TrainingCliOptions
         LearningRate = new("--learning-rate") { Description = "Peak learning rate (warm-up, then cosine decay)", DefaultValueFactory = _ => _defaults.LearningRate };
         Patience = new("--patience") { Description = "Early-stopping patience in epochs (0: off)", DefaultValueFactory = _ => _defaults.EarlyStoppingPatience };
         ValidationFraction = new("--validation-fraction") { Description = "Held-out fraction for validation", DefaultValueFactory = _ => _defaults.ValidationFraction };
-        TimeLimit = new("--time-limit") { Description = "Stop training after this many seconds (keeps the best weights)" };
+        TimeLimit = new("--time-limit") { Description = "Stop training after this many seconds, keeping the best weights [default: none]" };
+        CheckpointDirectory = new("--checkpoint-dir") { Description = "Folder for training checkpoints; a rerun with the same folder resumes where the last one stopped (SIGKILL included) [default: none]" };
+        CheckpointInterval = new("--checkpoint-interval") { Description = "Least seconds between checkpoints (written at epoch ends and when training ends)", DefaultValueFactory = _ => _defaults.CheckpointInterval.TotalSeconds };
         Seed = new("--seed") { Description = "Seed for simulation, training and sampling", DefaultValueFactory = _ => _defaults.Seed };
         Width = new("--width") { Description = "Hidden width of the residual MLP", DefaultValueFactory = _ => NetworkOptions.Default.Width };
         Blocks = new("--blocks") { Description = "Residual blocks", DefaultValueFactory = _ => NetworkOptions.Default.Blocks };
@@ -31,13 +33,15 @@ internal sealed class TrainingCliOptions
     public Option<int> Patience { get; }
     public Option<double> ValidationFraction { get; }
     public Option<double?> TimeLimit { get; }
+    public Option<string?> CheckpointDirectory { get; }
+    public Option<double> CheckpointInterval { get; }
     public Option<long> Seed { get; }
     public Option<int> Width { get; }
     public Option<int> Blocks { get; }
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Epochs, MaxSteps, BatchSize, LearningRate, Patience, ValidationFraction, TimeLimit, Seed, Width, Blocks })
+        foreach (var option in new Option[] { Epochs, MaxSteps, BatchSize, LearningRate, Patience, ValidationFraction, TimeLimit, CheckpointDirectory, CheckpointInterval, Seed, Width, Blocks })
             command.Options.Add(option);
     }
 
@@ -49,9 +53,16 @@ internal sealed class TrainingCliOptions
         LearningRate = result.GetValue(LearningRate),
         EarlyStoppingPatience = result.GetValue(Patience),
         ValidationFraction = result.GetValue(ValidationFraction),
-        TimeLimit = result.GetValue(TimeLimit) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+        TimeLimit = result.GetValue(TimeLimit) is { } seconds ? Seconds(seconds, "--time-limit", allowZero: false) : null,
+        CheckpointDirectory = result.GetValue(CheckpointDirectory),
+        CheckpointInterval = Seconds(result.GetValue(CheckpointInterval), "--checkpoint-interval", allowZero: true),
         Seed = result.GetValue(Seed),
     }).Validate();
+
+    private static TimeSpan Seconds(double value, string option, bool allowZero) =>
+        double.IsFinite(value) && (value > 0 || (allowZero && value == 0)) && value < TimeSpan.MaxValue.TotalSeconds
+            ? TimeSpan.FromSeconds(value)
+            : throw new ArgumentException($"{option} must be a {(allowZero ? "non-negative" : "positive")} number of seconds; got {value}.");
 
     public NetworkOptions ReadNetwork(ParseResult result) =>
         (NetworkOptions.Default with { Width = result.GetValue(Width), Blocks = result.GetValue(Blocks) }).Validate();

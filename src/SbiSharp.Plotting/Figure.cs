@@ -46,8 +46,8 @@ public static class Figure
         PrepareDirectory(path);
         switch (Extension(path))
         {
-            case ".png": plot.SavePng(path, width, height); break;
-            case ".svg": plot.SaveSvg(path, width, height); break;
+            case ".png": SbiSharp.IO.AtomicFile.Save(path, temp => plot.SavePng(temp, width, height)); break;
+            case ".svg": SbiSharp.IO.AtomicFile.Save(path, temp => plot.SaveSvg(temp, width, height)); break;
         }
     }
 
@@ -59,12 +59,14 @@ public static class Figure
         switch (Extension(path))
         {
             case ".png":
-                figure.SavePng(path, width, height);
+                SbiSharp.IO.AtomicFile.Save(path, temp => figure.SavePng(temp, width, height));
                 break;
             case ".svg":
-                using (var stream = File.Create(path))
-                using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream))
+                SbiSharp.IO.AtomicFile.Write(path, stream =>
+                {
+                    using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream);
                     figure.Render(canvas, new PixelRect(0, width, height, 0));
+                });
                 break;
         }
     }

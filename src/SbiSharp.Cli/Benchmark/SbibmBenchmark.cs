@@ -63,7 +63,7 @@ internal static class SbibmBenchmark
                 s.Estimator with { InitializationSeed = s.Seed }, task.ParameterNames);
             var result = ConsoleProgress.Train($"{name}: training", estimator, simulations, s.Training with { Seed = s.Seed });
             estimator.Save(modelPath);
-            File.WriteAllText(trainingPath, JsonSerializer.Serialize(new
+            AtomicFile.WriteAllText(trainingPath, JsonSerializer.Serialize(new
             {
                 budget = s.Budget,
                 simulation_seconds = simulationSeconds,
@@ -90,7 +90,7 @@ internal static class SbibmBenchmark
                 clock.Restart();
                 var c2st = C2st.Score(reference, samples, s.C2st);
                 var c2stSeconds = clock.Elapsed.TotalSeconds;
-                File.WriteAllText(resultPath, JsonSerializer.Serialize(new
+                AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(new
                 {
                     observation = k,
                     c2st = c2st.Accuracy,
@@ -181,8 +181,8 @@ internal static class SbibmBenchmark
             ["options"] = JsonNode.Parse(JsonSerializer.Serialize(new { training = s.Training, estimator = s.Estimator, sampler = s.Sampling.Sampler.Name, chunk_size = s.Sampling.ChunkSize })),
             ["tasks"] = tasks,
         };
-        File.WriteAllText(Path.Combine(s.Out, "results.json"), results.ToJsonString(Json));
-        File.WriteAllText(Path.Combine(s.Out, "results.md"), md.ToString());
+        AtomicFile.WriteAllText(Path.Combine(s.Out, "results.json"), results.ToJsonString(Json));
+        AtomicFile.WriteAllText(Path.Combine(s.Out, "results.md"), md.ToString());
         Console.WriteLine(md);
     }
 }

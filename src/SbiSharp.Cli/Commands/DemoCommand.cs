@@ -176,7 +176,7 @@ internal static class DemoCommand
             total_seconds = total.Elapsed.TotalSeconds,
             options = new { training = s.Training, network = s.Network, sampling_seed = s.Sampling.Seed },
         };
-        File.WriteAllText(Path.Combine(s.Out, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(s.Out, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
 
         var table = new Table().AddColumns("parameter", "posterior mean", "posterior sd", "cov 50%", "cov 80%", "cov 95%");
         using var means = samples.mean(new long[] { 0 });

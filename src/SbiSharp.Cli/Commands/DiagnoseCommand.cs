@@ -74,7 +74,7 @@ internal static class DiagnoseCommand
             var folder = result.GetValue(output)!;
             Directory.CreateDirectory(folder);
             CalibrationPlots.Save(folder, report, estimator.ParameterNames);
-            File.WriteAllText(Path.Combine(folder, "diagnostics.json"), JsonSerializer.Serialize(Summary(report, estimator.ParameterNames, (int)theta.shape[0], n, options),
+            AtomicFile.WriteAllText(Path.Combine(folder, "diagnostics.json"), JsonSerializer.Serialize(Summary(report, estimator.ParameterNames, (int)theta.shape[0], n, options),
                 new JsonSerializerOptions { WriteIndented = true }));
             var table = new Table().AddColumns("parameter", "NRMSE", "contraction", "z mean", "z sd", "log-γ stat", "in bands", "calib. error");
             for (int p = 0; p < estimator.ParameterDimension; p++)

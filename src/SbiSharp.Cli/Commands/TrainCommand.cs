@@ -34,6 +34,7 @@ internal static class TrainCommand
         {
             var options = training.Read(result);
             var network = training.ReadNetwork(result);
+            var path = AtomicFile.CheckWritable(result.GetValue(output)!, "--out");
             var taskName = result.GetValue(task);
             var (thetaPath, xPath) = (result.GetValue(thetaFile), result.GetValue(xFile));
             TaskOrFiles.Validate(taskName, thetaPath, xPath);
@@ -64,10 +65,18 @@ internal static class TrainCommand
             }
             using var estimator = new DiffusionPosteriorEstimator(data.ParameterDimension, data.ObservationDimension,
                 DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed, ConditionDropout = Dropout(result.GetValue(conditionDropout)), ImportanceSampledNoise = result.GetValue(importance) }), names);
-            var trained = ConsoleProgress.Train("Training", estimator, data, options);
+            using var interruption = new Interruption();
+            var trained = ConsoleProgress.Train("Training", estimator, data, options, interruption.Token);
             (data as IDisposable)?.Dispose();
-            var path = result.GetValue(output)!;
+            if (trained.ResumedFromStep is { } from)
+                AnsiConsole.MarkupLine($"resumed from the checkpoint in [blue]{Markup.Escape(options.CheckpointDirectory!)}[/] at step {from}");
             estimator.Save(path);
+            if (interruption.Signal is not null)
+            {
+                Console.Error.WriteLine($"interrupted: stopped after step {trained.Steps}; wrote the best model so far to '{path}'" +
+                    (options.CheckpointDirectory is null ? "." : $"; rerun with --checkpoint-dir {options.CheckpointDirectory} to resume from its last checkpoint."));
+                return interruption.ExitCode;
+            }
             AnsiConsole.MarkupLine($"trained {trained.Steps} steps in {trained.Seconds:F1} s ({Markup.Escape(trained.StopReason)}); best validation loss {trained.BestValidationLoss:F4}; wrote [blue]{Markup.Escape(path)}[/]");
             return 0;
         }));

@@ -110,6 +110,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         var o = (options ?? TrainingOptions.Default).Validate();
         CheckData(training, nameof(training));
         if (validation is not null) CheckData(validation, nameof(validation));
+        var fingerprint = o.CheckpointDirectory is null ? "" : Fingerprint(training, validation, o);
         InMemoryDataset? ownedTrain = null, ownedValidation = null;
         try
         {
@@ -135,7 +136,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
                 logger?.LogWarning("The objective {Prediction}/{Loss}/{Weighting} on this schedule has an effective sample fraction of {Fraction:F3}: a few noise levels carry the gradient, and it may need far more training than the defaults to reproduce the posterior.",
                     Options.Prediction.Name, Options.Loss, Options.Weighting.Name, effective);
             var trainer = new DiffusionTrainer(TrainingDenoiser, Denoiser, new DiffusionObjective(Options.Loss, Options.Weighting, Options.Coupling, Options.ConditionDropout, proposal), o, logger);
-            var result = trainer.Run(training, validation, Prepare, online, progress, cancellationToken);
+            var result = trainer.Run(training, validation, Prepare, online, progress, cancellationToken, fingerprint);
             IsTrained = true;
             return result;
         }
@@ -144,6 +145,30 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             ownedTrain?.Dispose();
             ownedValidation?.Dispose();
         }
+    }
+
+    /// <summary>SHA-256 over the architecture, the training options that shape the result (not where or how often checkpoints go, nor the time limit) and the data.</summary>
+    private string Fingerprint(ISimulationDataset training, InMemoryDataset? validation, TrainingOptions o)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        void Text(string text) => hash.AppendData(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
+        void Data(ISimulationDataset? data)
+        {
+            if (data is InMemoryDataset memory)
+            {
+                foreach (var t in new[] { memory.Theta, memory.X })
+                {
+                    using var contiguous = t.contiguous();
+                    hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(contiguous.data<float>().ToArray().AsSpan()));
+                }
+            }
+            else if (data is not null) Text($"{data.GetType().FullName} {data.ParameterDimension} {data.ObservationDimension} {data.Count}");
+        }
+        Text(JsonSerializer.Serialize(Options, ModelFile.Json));
+        Text(JsonSerializer.Serialize(o with { CheckpointDirectory = null, CheckpointInterval = default, TimeLimit = null }, ModelFile.Json));
+        Data(training);
+        Data(validation);
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }
 
     private void CheckData(ISimulationDataset data, string name)
@@ -321,23 +346,27 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     }
 
     /// <summary>Reads a model written by <see cref="Save"/>.</summary>
+    /// <param name="path">The model file.</param>
+    /// <param name="device">Device to load onto ("cpu", "cuda", "cuda:1"); null uses <see cref="DiffusionEstimatorOptions.Device"/>'s default. Where the model was trained is not stored as a fact: a model saved on a GPU loads on a CPU-only machine.</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">Not a model file, another format version or kind, a different architecture, or truncated.</exception>
-    public static DiffusionPosteriorEstimator Load(string path)
+    /// <exception cref="InvalidDataException">Not a model file, another format version or kind, a different architecture, non-finite weights, or corrupted (checksum mismatch, truncated).</exception>
+    public static DiffusionPosteriorEstimator Load(string path, string? device = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var (kind, headerJson, weights) = ModelFile.Read(path);
         if (kind != Kind) throw new InvalidDataException($"'{path}' holds a '{kind}', not a '{Kind}'.");
         ModelHeader header;
+        DiffusionPosteriorEstimator estimator;
         try
         {
             header = JsonSerializer.Deserialize<ModelHeader>(headerJson, ModelFile.Json) ?? throw new InvalidDataException("empty header");
+            var options = header.Options with { Device = device ?? DiffusionEstimatorOptions.Default.Device };
+            estimator = new DiffusionPosteriorEstimator(header.ParameterDimension, header.ObservationDimension, options, header.ParameterNames);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or NullReferenceException or NotSupportedException)
         {
             throw new InvalidDataException($"'{path}' has an unreadable header: {e.Message}", e);
         }
-        var estimator = new DiffusionPosteriorEstimator(header.ParameterDimension, header.ObservationDimension, header.Options, header.ParameterNames);
         try
         {
             foreach (var (name, module) in new (string, nn.Module)[] { ("network", estimator._network), ("ema", estimator._ema) })
@@ -351,8 +380,8 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             estimator.Dispose();
             throw;
         }
-        estimator.ThetaStandardizer = header.ThetaStandardizer;
-        estimator.XStandardizer = header.XStandardizer;
+        estimator.ThetaStandardizer = header.ThetaStandardizer ?? throw new InvalidDataException($"'{path}' has no θ standardization in its header.");
+        estimator.XStandardizer = header.XStandardizer ?? throw new InvalidDataException($"'{path}' has no x standardization in its header.");
         estimator.IsTrained = header.Trained;
         return estimator;
     }

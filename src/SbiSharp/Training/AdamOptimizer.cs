@@ -34,6 +34,15 @@ internal sealed class AdamOptimizer : IDisposable
         _weightDecay = weightDecay;
     }
 
+    /// <summary>Steps taken (the bias corrections depend on it); set when resuming from a checkpoint.</summary>
+    public long Steps { get => _steps; set => _steps = value; }
+
+    /// <summary>First and second moments, one tensor per parameter, as named sets for checkpoints.</summary>
+    public IReadOnlyList<(string Name, Tensor Value)> FirstMoments => _m.Select((t, i) => ($"{i}", t)).ToArray();
+
+    /// <inheritdoc cref="FirstMoments"/>
+    public IReadOnlyList<(string Name, Tensor Value)> SecondMoments => _v.Select((t, i) => ($"{i}", t)).ToArray();
+
     /// <summary>Current learning rate η.</summary>
     public double LearningRate { get; set; }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SbiSharp.Data;
 using SbiSharp.Denoising;
+using SbiSharp.Estimators;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,8 +38,9 @@ internal sealed class DiffusionTrainer
     /// <param name="online">Whether <paramref name="training"/> simulates fresh data (Adam, no weight decay).</param>
     /// <param name="progress">Receives a report after every epoch.</param>
     /// <param name="cancellationToken">Stops after the current batch.</param>
+    /// <param name="fingerprint">Identifies the configuration and data; a checkpoint of another fingerprint is refused.</param>
     public TrainingResult Run(ISimulationDataset training, InMemoryDataset? validation, Func<Simulators.SimulationBatch, (Tensor Theta, Tensor X)> prepare,
-        bool online, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+        bool online, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, string fingerprint = "")
     {
         var o = _options;
         var batchesPerEpoch = training.Count is { } n ? (int)((n + o.BatchSize - 1) / o.BatchSize) : o.BatchesPerEpoch;
@@ -58,9 +60,39 @@ internal sealed class DiffusionTrainer
         long step = 0;
         string stop = "completed all epochs";
         var clock = Stopwatch.StartNew();
+        int firstEpoch = 1;
+        long? resumedFrom = null;
+        bool finished = false;
+        var checkpointDirectory = o.CheckpointDirectory;
+        if (checkpointDirectory is not null && TrainingCheckpoint.Read(checkpointDirectory, fingerprint) is { } saved)
+        {
+            var (state, tensors) = saved;
+            var path = TrainingCheckpoint.PathIn(checkpointDirectory);
+            ModelFile.Load(ModelFile.Parameters(network), "network", Set(tensors, "network", path), path);
+            ModelFile.Load(ModelFile.Parameters(_ema.Network), "ema", Set(tensors, "ema", path), path);
+            ModelFile.Load(optimizer.FirstMoments, "adam_m", Set(tensors, "adam_m", path), path);
+            ModelFile.Load(optimizer.SecondMoments, "adam_v", Set(tensors, "adam_v", path), path);
+            if (tensors.TryGetValue("best", out var bestSet))
+            {
+                best = Snapshot(null);
+                ModelFile.Load(best.Select((t, i) => ($"{i}", t)).ToArray(), "best", bestSet, path);
+            }
+            optimizer.Steps = state.OptimizerSteps;
+            ema.Updates = state.EmaUpdates;
+            TrainingCheckpoint.RestoreGenerator(generator, state.GeneratorState);
+            losses.AddRange(state.Losses);
+            validationLosses.AddRange(state.ValidationLosses);
+            (bestLoss, bestEpoch, sinceBest, step) = (state.BestLoss, state.BestEpoch, state.SinceBest, state.Step);
+            firstEpoch = state.Epoch + 1;
+            finished = state.Finished;
+            if (finished) stop = state.StopReason;
+            resumedFrom = state.Step;
+            _logger.LogInformation("Resumed from {Path} at step {Step} (epoch {Epoch}).", path, state.Step, state.Epoch);
+        }
+        var lastCheckpoint = Stopwatch.StartNew();
         try
         {
-            for (int epoch = 1; epoch <= o.Epochs; epoch++)
+            for (int epoch = firstEpoch; epoch <= o.Epochs && !finished; epoch++)
             {
                 network.train();
                 double sum = 0;
@@ -102,16 +134,20 @@ internal sealed class DiffusionTrainer
                 _logger.LogDebug("Epoch {Epoch}: loss {Loss:F4}, validation {Validation:F4}", epoch, losses[^1], validationLoss);
                 if (cancellationToken.IsCancellationRequested) { stop = "cancelled"; break; }
                 if (OutOfTime(clock)) { stop = $"time limit {o.TimeLimit} reached"; break; }
+                string? done = null;
                 if (step >= totalSteps)
+                    done = step < (long)batchesPerEpoch * o.Epochs ? $"step cap MaxSteps = {o.MaxSteps} reached" : stop;
+                else if (o.EarlyStoppingPatience > 0 && sinceBest >= o.EarlyStoppingPatience)
+                    done = $"early stopping: no better validation loss for {o.EarlyStoppingPatience} epochs";
+                else if (epoch == o.Epochs)
+                    done = stop;
+                if (checkpointDirectory is not null && (done is not null || lastCheckpoint.Elapsed >= o.CheckpointInterval))
                 {
-                    if (step < (long)batchesPerEpoch * o.Epochs) stop = $"step cap MaxSteps = {o.MaxSteps} reached";
-                    break;
+                    WriteCheckpoint(checkpointDirectory, fingerprint, epoch, step, losses, validationLosses, bestLoss, bestEpoch, sinceBest,
+                        optimizer, ema, generator, best, done);
+                    lastCheckpoint.Restart();
                 }
-                if (o.EarlyStoppingPatience > 0 && sinceBest >= o.EarlyStoppingPatience)
-                {
-                    stop = $"early stopping: no better validation loss for {o.EarlyStoppingPatience} epochs";
-                    break;
-                }
+                if (done is not null) { stop = done; break; }
             }
         }
         finally
@@ -121,7 +157,31 @@ internal sealed class DiffusionTrainer
         }
         if (best is not null) Restore(best);
         _logger.LogInformation("Training finished after {Steps} steps ({Reason}); best epoch {Best}.", step, stop, bestEpoch);
-        return new TrainingResult(losses, validationLosses, bestEpoch, step, clock.Elapsed.TotalSeconds, stop);
+        return new TrainingResult(losses, validationLosses, bestEpoch, step, clock.Elapsed.TotalSeconds, stop) { ResumedFromStep = resumedFrom };
+    }
+
+    private static Dictionary<string, (long[] Shape, float[] Data)> Set(ModelFile.Contents tensors, string name, string path) =>
+        tensors.TryGetValue(name, out var set) ? set : throw new InvalidDataException($"The checkpoint '{path}' has no '{name}' tensors.");
+
+    private void WriteCheckpoint(string directory, string fingerprint, int epoch, long step, List<double> losses, List<double> validationLosses,
+        double bestLoss, int bestEpoch, int sinceBest, AdamOptimizer optimizer, ExponentialMovingAverage ema, Generator generator, Tensor[]? best, string? done)
+    {
+        var state = new TrainingCheckpoint
+        {
+            Fingerprint = fingerprint, Epoch = epoch, Step = step, Losses = losses.ToList(), ValidationLosses = validationLosses.ToList(),
+            BestLoss = bestLoss, BestEpoch = bestEpoch, SinceBest = sinceBest, OptimizerSteps = optimizer.Steps, EmaUpdates = ema.Updates,
+            GeneratorState = TrainingCheckpoint.EncodeGenerator(generator), Finished = done is not null, StopReason = done ?? "",
+        };
+        var sets = new List<(string, IReadOnlyList<(string, Tensor)>)>
+        {
+            ("network", ModelFile.Parameters(_model.Network)),
+            ("ema", ModelFile.Parameters(_ema.Network)),
+            ("adam_m", optimizer.FirstMoments),
+            ("adam_v", optimizer.SecondMoments),
+        };
+        if (best is not null) sets.Add(("best", best.Select((t, i) => ($"{i}", t)).ToArray()));
+        state.Write(directory, sets);
+        _logger.LogDebug("Checkpoint at step {Step} (epoch {Epoch}) written to {Directory}.", step, epoch, directory);
     }
 
     private bool OutOfTime(Stopwatch clock) => _options.TimeLimit is { } limit && clock.Elapsed >= limit;

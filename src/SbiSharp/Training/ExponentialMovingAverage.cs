@@ -21,6 +21,9 @@ internal sealed class ExponentialMovingAverage
         CopyFromSource();
     }
 
+    /// <summary>Updates so far (the effective decay depends on it); set when resuming from a checkpoint.</summary>
+    public long Updates { get => _updates; set => _updates = value; }
+
     public void CopyFromSource()
     {
         using var noGrad = no_grad();

@@ -50,6 +50,12 @@ public sealed record TrainingOptions
     /// <summary>Optional wall-clock limit; training stops (keeping the best weights) when it is reached.</summary>
     public TimeSpan? TimeLimit { get; init; }
 
+    /// <summary>Folder for training checkpoints; null: none. Training resumes by itself from a checkpoint there of the same configuration and data, and refuses one of another.</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>Least wall-clock time between two checkpoints (written at the end of an epoch, and always when training ends).</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Seed for data order, noise levels, noise and dropout.</summary>
     public long Seed { get; init; } = 42;
 
@@ -73,6 +79,10 @@ public sealed record TrainingOptions
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, $"`EarlyStoppingPatience` must be non-negative; got {EarlyStoppingPatience}.");
         if (TimeLimit is { } limit && limit <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit, $"`TimeLimit` must be positive; got {limit}.");
+        if (CheckpointDirectory is not null && string.IsNullOrWhiteSpace(CheckpointDirectory))
+            throw new ArgumentException("`CheckpointDirectory` must name a folder or be null; got an empty string.", nameof(CheckpointDirectory));
+        if (CheckpointInterval < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), CheckpointInterval, $"`CheckpointInterval` must be zero or positive; got {CheckpointInterval.TotalSeconds} s.");
         return this;
     }
 }

@@ -9,6 +9,9 @@ namespace SbiSharp.Training;
 /// <param name="StopReason">Why training ended.</param>
 public sealed record TrainingResult(IReadOnlyList<double> Losses, IReadOnlyList<double> ValidationLosses, int BestEpoch, long Steps, double Seconds, string StopReason)
 {
+    /// <summary>The step of the checkpoint this run resumed from; null when it started fresh.</summary>
+    public long? ResumedFromStep { get; init; }
+
     /// <summary>Gradient steps per second.</summary>
     public double StepsPerSecond => Seconds > 0 ? Steps / Seconds : 0;
 
