@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 log=$(mktemp)
-dotnet test SbiSharp.slnx -c Release "$@" 2>&1 | tee "$log"
+dotnet test SbiSharp.slnx -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{ s += $2 } END { print s + 0 }')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{ s += $2 } END { print s + 0 }')

@@ -19,6 +19,14 @@ internal static class Program
         root.Subcommands.Add(SampleCommand.Create(verbose));
         root.Subcommands.Add(DiagnoseCommand.Create(verbose));
         root.Subcommands.Add(BenchCommand.Create(verbose));
-        return root.Parse(args).Invoke();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // One line and exit code 2, as for every other bad input; the command's --help lists the options.
+            var command = string.Join(" ", parsed.CommandResult.Command.Name == root.Name ? new[] { "sbisharp" } : new[] { "sbisharp", parsed.CommandResult.Command.Name });
+            Console.Error.WriteLine($"error: {parsed.Errors[0].Message.ReplaceLineEndings(" ")} (see '{command} --help')");
+            return 2;
+        }
+        return parsed.Invoke();
     }
 }

@@ -23,6 +23,9 @@ namespace SbiSharp.Estimators;
 /// The denoiser is a <see cref="ResidualMlp"/> whose schedule, prediction target and loss come from
 /// <see cref="DiffusionEstimatorOptions"/> (default: EDM schedule in variance-preserving form with F-prediction); sampling uses the exponential moving average of the weights. See Arruda et al. 2025 (diffusion models for SBI) and
 /// Karras et al. 2022 (arXiv:2206.00364).
+/// Thread safety: <see cref="Sample(Tensor, int, SamplingOptions?, IProgress{double}?, IReadOnlyList{DenoiserGuidance}?)"/>, <see cref="SampleComposed"/> and
+/// <see cref="LogProb"/> may be called from several threads; calls on one estimator run one at a time (libtorch already uses every
+/// core inside one call), so parallel calls give the same draws as serial calls with the same seeds. Do not train while sampling.
 /// </remarks>
 public sealed class DiffusionPosteriorEstimator : IDisposable
 {
@@ -30,6 +33,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     private readonly ResidualMlp _network;
     private readonly ResidualMlp _ema;
     private readonly Device _device;
+    private readonly object _sync = new();
 
     /// <summary>Creates an untrained estimator.</summary>
     /// <param name="parameterDimension">Dθ.</param>
@@ -211,6 +215,21 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         Check.Finite(x, nameof(x));
         Check.PositiveValue(numSamples, nameof(numSamples));
         var o = (options ?? SamplingOptions.Default).Validate();
+        CheckOutputSize(x.shape[0] * (long)numSamples, nameof(numSamples));
+        lock (_sync) return SampleLocked(x, numSamples, o, progress, guidance);
+    }
+
+    /// <summary>The largest number of draws × Dθ one call returns (one float32 tensor indexed by int32 when copied out).</summary>
+    private void CheckOutputSize(long draws, string name)
+    {
+        long values = draws * ParameterDimension;
+        if (values > int.MaxValue)
+            throw new ArgumentOutOfRangeException(name, draws,
+                $"`{name}` asks for {draws:N0} draws × {ParameterDimension} parameters = {values * 4.0 / (1L << 30):F1} GiB in one tensor; at most {int.MaxValue / ParameterDimension:N0} draws per call. Draw in several calls.");
+    }
+
+    private Tensor SampleLocked(Tensor x, int numSamples, SamplingOptions o, IProgress<double>? progress, IReadOnlyList<DenoiserGuidance>? guidance)
+    {
         var sampler = o.Sampler;
         var denoiser = Guide(guidance);
         long observations = x.shape[0];
@@ -237,7 +256,21 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             done++;
             progress?.Report((double)done / chunkCount);
         }
-        return cat(parts.ToArray(), 0).reshape(observations, numSamples, ParameterDimension).MoveToOuterDisposeScope();
+        var samples = cat(parts.ToArray(), 0).reshape(observations, numSamples, ParameterDimension);
+        foreach (var g in guidance ?? Array.Empty<DenoiserGuidance>()) samples = g.Finish(samples);
+        CheckDraws(samples);
+        return samples.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Refuses to hand back non-finite draws: they mean the model, the guidance or the input left the range the network was trained on.</summary>
+    private static void CheckDraws(Tensor samples)
+    {
+        using var scope = NewDisposeScope();
+        var bad = samples.isfinite().logical_not().any(-1);
+        var count = bad.sum().item<long>();
+        if (count > 0)
+            throw new InvalidOperationException(
+                $"Sampling produced {count} of {bad.numel()} draws with NaN or Inf; nothing was returned. The observation, a fixed value or a guidance strength is probably far outside what the model was trained on.");
     }
 
     /// <summary>Draws <paramref name="numSamples"/> posterior samples for one observation, shape (n, Dθ).</summary>
@@ -272,6 +305,11 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <exception cref="ArgumentException">Wrong shapes or non-finite values.</exception>
     /// <exception cref="InvalidOperationException">No prior given and the model has no unconditional mode.</exception>
     public Tensor SampleComposed(Tensor observations, int numSamples, CompositionOptions? composition = null, SamplingOptions? options = null, IPrior? prior = null)
+    {
+        lock (_sync) return SampleComposedLocked(observations, numSamples, composition, options, prior);
+    }
+
+    private Tensor SampleComposedLocked(Tensor observations, int numSamples, CompositionOptions? composition, SamplingOptions? options, IPrior? prior)
     {
         Check.Matrix(observations, ObservationDimension, nameof(observations), "(N, Dx) to match the model's observation dimension");
         Check.Finite(observations, nameof(observations));
@@ -321,6 +359,11 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <returns>Log densities in original units (the standardization Jacobian included), (N,), float64, on the CPU.</returns>
     /// <exception cref="ArgumentException">Wrong shapes or non-finite values.</exception>
     public Tensor LogProb(Tensor theta, Tensor x, LogDensityOptions? options = null)
+    {
+        lock (_sync) return LogProbLocked(theta, x, options);
+    }
+
+    private Tensor LogProbLocked(Tensor theta, Tensor x, LogDensityOptions? options)
     {
         Check.Matrix(theta, ParameterDimension, nameof(theta), "(N, Dθ) to match the model's parameter dimension");
         Check.Matrix(x, ObservationDimension, nameof(x), "(N, Dx) or (1, Dx) to match the model's observation dimension");

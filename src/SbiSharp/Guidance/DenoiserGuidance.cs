@@ -14,4 +14,9 @@ public abstract class DenoiserGuidance
     /// <param name="context">The θ standardization and, if any, the unconditional denoiser.</param>
     /// <returns>A denoiser with the same schedule and dimension.</returns>
     public abstract IDenoiser Apply(IDenoiser inner, GuidanceContext context);
+
+    /// <summary>Applies what the guidance makes exact to finished draws in original units (for example fixed components); the default returns a copy.</summary>
+    /// <param name="draws">Draws, (…, Dθ), original units; not modified.</param>
+    /// <returns>A fresh tensor of the same shape.</returns>
+    public virtual TorchSharp.torch.Tensor Finish(TorchSharp.torch.Tensor draws) => draws.clone();
 }

@@ -27,9 +27,23 @@ public sealed class InpaintingGuidance : DenoiserGuidance
         if (values.Count != indices.Count) throw new ArgumentException($"`values` must have one value per index ({indices.Count}); got {values.Count}.", nameof(values));
         if (indices.Distinct().Count() != indices.Count) throw new ArgumentException($"`indices` must be distinct; got [{string.Join(", ", indices)}].", nameof(indices));
         for (int i = 0; i < values.Count; i++)
-            if (!double.IsFinite(values[i])) throw new ArgumentException($"`values[{i}]` must be finite; got {values[i]}.", nameof(values));
+            if (!double.IsFinite(values[i]) || Math.Abs(values[i]) > float.MaxValue)
+                throw new ArgumentException($"`values[{i}]` must be a finite number within the float32 range (±3.4e38) that sampling computes in; got {values[i]}.", nameof(values));
         Indices = indices.ToArray();
         Values = values.ToArray();
+    }
+
+    /// <summary>Sets the fixed components of the draws to exactly their values (sampling leaves them within σ_min and the float32 rounding of standardization).</summary>
+    public override Tensor Finish(Tensor draws)
+    {
+        ArgumentNullException.ThrowIfNull(draws);
+        var result = draws.clone();
+        for (int i = 0; i < Indices.Count; i++)
+        {
+            using var column = result.select(-1, Indices[i]);
+            column.FillInPlace(Values[i]);
+        }
+        return result;
     }
 
     /// <summary>Fixed components.</summary>

@@ -76,6 +76,8 @@ public sealed record CsvTable(IReadOnlyList<string> Header, IReadOnlyList<double
     {
         var text = cell.Trim();
         string Where() => $"'{source}' line {line}, column {column + 1} ('{name}')";
+        if (text.TrimStart('+', '-').ToLowerInvariant() is "inf" or "infinity" or "nan" or "∞")
+            throw new InvalidDataException($"{Where()}: '{Excerpt(text)}' is not finite; every value must be a finite number.");
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
         {
             var hint = text.Contains(',') ? " (use '.' as the decimal separator)" : text.Length == 0 ? " (an empty cell)" : "";

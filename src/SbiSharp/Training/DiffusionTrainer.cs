@@ -89,7 +89,7 @@ internal sealed class DiffusionTrainer
             resumedFrom = state.Step;
             _logger.LogInformation("Resumed from {Path} at step {Step} (epoch {Epoch}).", path, state.Step, state.Epoch);
         }
-        var lastCheckpoint = Stopwatch.StartNew();
+        Stopwatch? lastCheckpoint = null; // the first epoch always writes one, so even a run killed early resumes
         try
         {
             for (int epoch = firstEpoch; epoch <= o.Epochs && !finished; epoch++)
@@ -141,11 +141,11 @@ internal sealed class DiffusionTrainer
                     done = $"early stopping: no better validation loss for {o.EarlyStoppingPatience} epochs";
                 else if (epoch == o.Epochs)
                     done = stop;
-                if (checkpointDirectory is not null && (done is not null || lastCheckpoint.Elapsed >= o.CheckpointInterval))
+                if (checkpointDirectory is not null && (done is not null || lastCheckpoint is null || lastCheckpoint.Elapsed >= o.CheckpointInterval))
                 {
                     WriteCheckpoint(checkpointDirectory, fingerprint, epoch, step, losses, validationLosses, bestLoss, bestEpoch, sinceBest,
                         optimizer, ema, generator, best, done);
-                    lastCheckpoint.Restart();
+                    lastCheckpoint = Stopwatch.StartNew();
                 }
                 if (done is not null) { stop = done; break; }
             }
