@@ -23,7 +23,7 @@ internal static class Program
         if (parsed.Errors.Count > 0)
         {
             // One line and exit code 2, as for every other bad input; the command's --help lists the options.
-            var command = string.Join(" ", parsed.CommandResult.Command.Name == root.Name ? new[] { "sbisharp" } : new[] { "sbisharp", parsed.CommandResult.Command.Name });
+            var command = parsed.CommandResult.Command == root ? "sbisharp" : "sbisharp " + parsed.CommandResult.Command.Name;
             Console.Error.WriteLine($"error: {parsed.Errors[0].Message.ReplaceLineEndings(" ")} (see '{command} --help')");
             return 2;
         }

@@ -1,5 +1,5 @@
 using System.Text;
-using SbiSharp.Cli;
+using SbiSharp.Tests.Cli;
 using SbiSharp.Estimators;
 using SbiSharp.Networks;
 
@@ -99,7 +99,7 @@ public class ModelFileCorruptionTests
         File.WriteAllBytes(path, bytes);
         var obs = Path.Combine(dir, "obs.csv");
         File.WriteAllText(obs, "a,b,c\n1,2,3\n");
-        var (code, error) = CliRun("sample", "--model", path, "--observations", obs, "--out", Path.Combine(dir, "s.csv"));
+        var (code, _, error) = CliRunner.Run("sample", "--model", path, "--observations", obs, "--out", Path.Combine(dir, "s.csv"));
         Assert.Equal(2, code);
         Assert.Single(error.Trim().Split('\n'));
         Assert.Contains("corrupted", error);
@@ -123,23 +123,5 @@ public class ModelFileCorruptionTests
         int rank = r.ReadInt32();
         for (int k = 0; k < rank; k++) r.ReadInt64();
         return (bytes, (int)r.BaseStream.Position);
-    }
-
-    internal static (int Code, string Error) CliRun(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            return (Program.Run(args), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
     }
 }
