@@ -69,7 +69,7 @@ internal static class TrainCommand
             var trained = ConsoleProgress.Train("Training", estimator, data, options, interruption.Token);
             (data as IDisposable)?.Dispose();
             if (trained.ResumedFromStep is { } from)
-                AnsiConsole.MarkupLine($"resumed from the checkpoint in [blue]{Markup.Escape(options.CheckpointDirectory!)}[/] at step {from}");
+                Console.WriteLine($"resumed from the checkpoint in {options.CheckpointDirectory} at step {from}");
             estimator.Save(path);
             if (interruption.Signal is not null)
             {

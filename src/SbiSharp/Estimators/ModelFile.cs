@@ -86,7 +86,7 @@ internal static class ModelFile
             end = bytes.Length - HashBytes;
             var expected = bytes.AsSpan(end, HashBytes);
             if (!SHA256.HashData(bytes.AsSpan(0, end)).AsSpan().SequenceEqual(expected))
-                throw Corrupt(path, "checksum mismatch: the file was changed or cut short after it was written");
+                throw Corrupt(path, "checksum mismatch: it was changed after it was written, or is truncated");
         }
         try
         {

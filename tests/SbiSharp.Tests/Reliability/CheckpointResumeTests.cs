@@ -3,6 +3,7 @@ using SbiSharp.Data;
 using SbiSharp.Estimators;
 using SbiSharp.Networks;
 using SbiSharp.Tasks;
+using SbiSharp.Tests.Cli;
 using SbiSharp.Training;
 using static TorchSharp.torch;
 
@@ -68,7 +69,7 @@ public class CheckpointResumeTests
         string[] Args(string outFile, bool checkpoint) => new[] { "train", "--task", "gaussian_linear", "--simulations", "3000", "--epochs", "40", "--patience", "0",
             "--width", "32", "--blocks", "1", "--seed", "3", "--out", Path.Combine(dir, outFile) }
             .Concat(checkpoint ? new[] { "--checkpoint-dir", Path.Combine(dir, "ckpt"), "--checkpoint-interval", "0" } : Array.Empty<string>()).ToArray();
-        var (code, error) = ModelFileCorruptionTests.CliRun(Args("reference.sbis", checkpoint: false));
+        var (code, _, error) = CliRunner.Run(Args("reference.sbis", checkpoint: false));
         Assert.True(code == 0, error);
 
         var cli = Path.Combine(AppContext.BaseDirectory, "SbiSharp.Cli.dll");
@@ -90,17 +91,8 @@ public class CheckpointResumeTests
             child.WaitForExit();
         }
         Assert.False(File.Exists(Path.Combine(dir, "model.sbis")));
-        var stdout = new StringWriter();
-        var oldOut = Console.Out;
-        Console.SetOut(stdout);
-        try
-        {
-            (code, error) = ModelFileCorruptionTests.CliRun(Args("model.sbis", checkpoint: true));
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-        }
+        (code, var stdout, error) = CliRunner.Run(Args("model.sbis", checkpoint: true));
+        Assert.Contains("resumed from the checkpoint", stdout);
         Assert.True(code == 0, error);
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "reference.sbis")), File.ReadAllBytes(Path.Combine(dir, "model.sbis")));
         Assert.DoesNotContain(Directory.GetFiles(Path.Combine(dir, "ckpt")), f => f.EndsWith(".tmp"));
@@ -112,7 +104,7 @@ public class CheckpointResumeTests
     {
         foreach (var args in new[] { new[] { "train", "--no-such-option" }, new[] { "train", "--epochs", "ten" }, new[] { "sample", "--model" }, new[] { "frobnicate" } })
         {
-            var (code, error) = ModelFileCorruptionTests.CliRun(args);
+            var (code, _, error) = CliRunner.Run(args);
             Assert.Equal(2, code);
             Assert.Single(error.Trim().Split('\n'));
             Assert.StartsWith("error: ", error);
