@@ -80,7 +80,7 @@ internal static class DemoCommand
 
     private static int Run(DemoSettings s)
     {
-        Directory.CreateDirectory(s.Out);
+        AtomicFile.CheckWritableFolder(s.Out, "--out");
         var task = InverseKinematicsTask.Create();
         var joint = task.Joint();
         using var generator = new Generator((ulong)s.Training.Seed);

@@ -36,6 +36,7 @@ internal static class DiagnoseCommand
             var taskName = result.GetValue(task);
             var (thetaPath, xPath) = (result.GetValue(thetaFile), result.GetValue(xFile));
             TaskOrFiles.Validate(taskName, thetaPath, xPath);
+            var folder = AtomicFile.CheckWritableFolder(result.GetValue(output)!, "--out");
             using var estimator = DiffusionPosteriorEstimator.Load(result.GetValue(model)!);
             using var generator = new Generator((ulong)result.GetValue(seed));
             Tensor theta, x;
@@ -71,8 +72,6 @@ internal static class DiagnoseCommand
             var options = sampling.Read(result, result.GetValue(seed) + 1);
             using var samples = ConsoleProgress.Run("Sampling", 1.0, update => estimator.Sample(x, n, options, new SynchronousProgress<double>(f => update(f, null))));
             var report = CalibrationReport.Compute(samples, theta, priorStd, new SbcOptions { Seed = result.GetValue(seed) }, result.GetValue(seed));
-            var folder = result.GetValue(output)!;
-            Directory.CreateDirectory(folder);
             CalibrationPlots.Save(folder, report, estimator.ParameterNames);
             AtomicFile.WriteAllText(Path.Combine(folder, "diagnostics.json"), JsonSerializer.Serialize(Summary(report, estimator.ParameterNames, (int)theta.shape[0], n, options),
                 new JsonSerializerOptions { WriteIndented = true }));

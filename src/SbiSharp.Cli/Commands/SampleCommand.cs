@@ -31,11 +31,11 @@ internal static class SampleCommand
         {
             var n = result.GetValue(draws);
             if (n <= 0) throw new ArgumentException($"--num-samples must be positive; got {n}.");
+            var path = AtomicFile.CheckWritable(result.GetValue(output)!, "--out");
             using var estimator = DiffusionPosteriorEstimator.Load(result.GetValue(model)!);
             var table = CsvTable.Read(result.GetValue(observations)!);
             if (table.Columns != estimator.ObservationDimension)
                 throw new ArgumentException($"--observations has {table.Columns} columns; the model expects {estimator.ObservationDimension}.");
-            if (table.Rows.Count == 0) throw new ArgumentException("--observations holds no rows.");
             using var x = table.ToTensor();
             var options = sampling.Read(result, result.GetValue(seed));
             var guidance = Fixed(result.GetValue(fix) ?? Array.Empty<string>(), estimator.ParameterDimension);
@@ -59,7 +59,6 @@ internal static class SampleCommand
                     var row = flat.AsSpan(((o * n) + i) * d, d).ToArray();
                     rows.Add(groups > 1 ? row.Prepend(o + 1).ToArray() : row);
                 }
-            var path = result.GetValue(output)!;
             new CsvTable(header, rows).Write(path);
             AnsiConsole.MarkupLine($"wrote {rows.Count:N0} draws to [blue]{Markup.Escape(path)}[/] ({options.Sampler.Name}, {options.Sampler.NetworkEvaluations} network evaluations per draw)");
             return 0;

@@ -30,6 +30,10 @@ internal static class ModelFile
     public static IReadOnlyList<(string Name, Tensor Value)> Parameters(nn.Module module) =>
         module.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToArray();
 
+    /// <summary>Tensors without names of their own (optimizer moments, weight snapshots) as a set named "0", "1", ….</summary>
+    public static IReadOnlyList<(string Name, Tensor Value)> Numbered(IEnumerable<Tensor> tensors) =>
+        tensors.Select((t, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), t)).ToArray();
+
     public static void Write(string path, string kind, string headerJson, IReadOnlyList<(string Name, nn.Module Module)> modules) =>
         Write(path, kind, headerJson, modules.Select(m => (m.Name, Parameters(m.Module))).ToArray());
 

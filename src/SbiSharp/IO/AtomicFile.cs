@@ -31,6 +31,17 @@ public static class AtomicFile
         return full;
     }
 
+    /// <summary>Checks, before any work is done, that <paramref name="folder"/> is (or can be made) a writable folder; creates it.</summary>
+    /// <exception cref="ArgumentException">The path is empty, is a file, or cannot be created or written.</exception>
+    public static string CheckWritableFolder(string folder, string parameter)
+    {
+        if (string.IsNullOrWhiteSpace(folder)) throw new ArgumentException($"{parameter} must name a folder; got an empty path.", parameter);
+        var full = Path.GetFullPath(folder);
+        if (File.Exists(full)) throw new ArgumentException($"{parameter} must name a folder; '{folder}' is a file.", parameter);
+        CheckWritable(Path.Combine(full, ".write-check"), parameter);
+        return full;
+    }
+
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
     /// <param name="path">The target file; its folder is created if missing.</param>
     /// <param name="write">Writes the whole content to the stream it is given.</param>

@@ -38,10 +38,10 @@ internal sealed class AdamOptimizer : IDisposable
     public long Steps { get => _steps; set => _steps = value; }
 
     /// <summary>First and second moments, one tensor per parameter, as named sets for checkpoints.</summary>
-    public IReadOnlyList<(string Name, Tensor Value)> FirstMoments => _m.Select((t, i) => ($"{i}", t)).ToArray();
+    public IReadOnlyList<(string Name, Tensor Value)> FirstMoments => Estimators.ModelFile.Numbered(_m);
 
     /// <inheritdoc cref="FirstMoments"/>
-    public IReadOnlyList<(string Name, Tensor Value)> SecondMoments => _v.Select((t, i) => ($"{i}", t)).ToArray();
+    public IReadOnlyList<(string Name, Tensor Value)> SecondMoments => Estimators.ModelFile.Numbered(_v);
 
     /// <summary>Current learning rate η.</summary>
     public double LearningRate { get; set; }

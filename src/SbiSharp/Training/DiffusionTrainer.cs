@@ -75,7 +75,7 @@ internal sealed class DiffusionTrainer
             if (tensors.TryGetValue("best", out var bestSet))
             {
                 best = Snapshot(null);
-                ModelFile.Load(best.Select((t, i) => ($"{i}", t)).ToArray(), "best", bestSet, path);
+                ModelFile.Load(ModelFile.Numbered(best), "best", bestSet, path);
             }
             optimizer.Steps = state.OptimizerSteps;
             ema.Updates = state.EmaUpdates;
@@ -179,7 +179,7 @@ internal sealed class DiffusionTrainer
             ("adam_m", optimizer.FirstMoments),
             ("adam_v", optimizer.SecondMoments),
         };
-        if (best is not null) sets.Add(("best", best.Select((t, i) => ($"{i}", t)).ToArray()));
+        if (best is not null) sets.Add(("best", ModelFile.Numbered(best)));
         state.Write(directory, sets);
         _logger.LogDebug("Checkpoint at step {Step} (epoch {Epoch}) written to {Directory}.", step, epoch, directory);
     }

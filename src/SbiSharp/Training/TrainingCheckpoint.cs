@@ -36,7 +36,6 @@ internal sealed record TrainingCheckpoint
     /// <summary>Writes the checkpoint with its tensor sets (atomically).</summary>
     public void Write(string directory, IReadOnlyList<(string Name, IReadOnlyList<(string Name, Tensor Value)> Tensors)> sets)
     {
-        Directory.CreateDirectory(directory);
         ModelFile.Write(PathIn(directory), Kind, JsonSerializer.Serialize(this, ModelFile.Json), sets);
     }
 

@@ -1,0 +1,42 @@
+using SbiSharp.Estimators;
+using SbiSharp.Guidance;
+using SbiSharp.Networks;
+using SbiSharp.Sampling;
+
+namespace SbiSharp.Tests.Reliability;
+
+/// <summary>Fixed values come back exact, out-of-range values and impossible sizes are refused with the numbers.</summary>
+public class SamplingInputTests
+{
+    private static DiffusionPosteriorEstimator Tiny() =>
+        new(3, 2, DiffusionEstimatorOptions.Default with { Network = NetworkOptions.Default with { Width = 16, Blocks = 1 } });
+
+    [Fact]
+    public void Sample_WithFixedComponent_ReturnsExactlyTheFixedValue()
+    {
+        using var estimator = Tiny();
+        var options = SamplingOptions.Default with { Sampler = new EulerSampler(4), Seed = 2 };
+        using var draws = estimator.Sample(new[] { 0.5, -0.5 }, 50, options, guidance: new DenoiserGuidance[] { new InpaintingGuidance(new[] { 1 }, new[] { 0.1 }) });
+        Assert.All(draws.select(1, 1).data<float>().ToArray(), v => Assert.Equal(0.1f, v));
+        Assert.Contains(draws.select(1, 0).data<float>().ToArray(), v => v != 0.1f);
+    }
+
+    [Theory]
+    [InlineData(1e300)]
+    [InlineData(double.NaN)]
+    [InlineData(-4e38)]
+    public void Inpainting_ValueOutsideFloat32_IsRefused(double value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new InpaintingGuidance(new[] { 0 }, new[] { value }));
+        Assert.Contains("`values[0]` must be a finite number within the float32 range", e.Message);
+    }
+
+    [Fact]
+    public void Sample_MoreDrawsThanOneTensorHolds_IsRefusedWithTheSize()
+    {
+        using var estimator = Tiny();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => estimator.Sample(new[] { 0.0, 0.0 }, int.MaxValue));
+        Assert.Contains("GiB in one tensor", e.Message);
+        Assert.Contains("`numSamples`", e.Message);
+    }
+}
