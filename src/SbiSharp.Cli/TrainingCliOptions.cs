@@ -18,7 +18,7 @@ internal sealed class TrainingCliOptions
         LearningRate = new("--learning-rate") { Description = "Peak learning rate (warm-up, then cosine decay)", DefaultValueFactory = _ => _defaults.LearningRate };
         Patience = new("--patience") { Description = "Early-stopping patience in epochs (0: off)", DefaultValueFactory = _ => _defaults.EarlyStoppingPatience };
         ValidationFraction = new("--validation-fraction") { Description = "Held-out fraction for validation", DefaultValueFactory = _ => _defaults.ValidationFraction };
-        TimeLimit = new("--time-limit") { Description = "Stop training after this many seconds, keeping the best weights [default: none]" };
+        TimeLimit = new("--time-limit") { Description = $"Stop training after this many seconds, keeping the best weights [default: {(_defaults.TimeLimit is { } limit ? limit.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}]" };
         CheckpointDirectory = new("--checkpoint-dir") { Description = "Folder for training checkpoints; a rerun with the same folder resumes where the last one stopped (SIGKILL included) [default: none]" };
         CheckpointInterval = new("--checkpoint-interval") { Description = "Least seconds between checkpoints (written at epoch ends and when training ends)", DefaultValueFactory = _ => _defaults.CheckpointInterval.TotalSeconds };
         Seed = new("--seed") { Description = "Seed for simulation, training and sampling", DefaultValueFactory = _ => _defaults.Seed };
@@ -53,7 +53,7 @@ internal sealed class TrainingCliOptions
         LearningRate = result.GetValue(LearningRate),
         EarlyStoppingPatience = result.GetValue(Patience),
         ValidationFraction = result.GetValue(ValidationFraction),
-        TimeLimit = result.GetValue(TimeLimit) is { } seconds ? Seconds(seconds, "--time-limit", allowZero: false) : null,
+        TimeLimit = result.GetValue(TimeLimit) is { } seconds ? Seconds(seconds, "--time-limit", allowZero: false) : _defaults.TimeLimit,
         CheckpointDirectory = result.GetValue(CheckpointDirectory),
         CheckpointInterval = Seconds(result.GetValue(CheckpointInterval), "--checkpoint-interval", allowZero: true),
         Seed = result.GetValue(Seed),
