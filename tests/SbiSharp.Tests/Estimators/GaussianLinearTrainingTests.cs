@@ -12,7 +12,8 @@ namespace SbiSharp.Tests.Estimators;
 public class GaussianLinearTrainingTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// 20,000 simulations, at most two minutes of training on 2 cores; the analytic posterior is N(x/2, 0.05·I).
+    /// 20,000 simulations, 2,000 training steps (a step budget, not a wall-clock one: under a loaded CI machine a 110 s limit
+    /// left 955 steps and failed the mean tolerance on 2026-12-01); the analytic posterior is N(x/2, 0.05·I).
     /// Tolerances: each posterior mean within 0.25 posterior sd and each sd within 15 %. A mean shifted by 0.25 sd in one
     /// dimension alone gives a Bayes-optimal classifier accuracy of Φ(0.125) ≈ 0.55, the C2ST that sbibm's NPE reaches at
     /// 10⁴ simulations; Monte Carlo error with 2,000 draws is 0.022 sd for the mean and 1.6 % for the sd, so a pass is not luck.
@@ -26,9 +27,9 @@ public class GaussianLinearTrainingTests(ITestOutputHelper output)
         using var data = InMemoryDataset.Simulate(task.Joint(), 20_000, generator);
         using var estimator = new DiffusionPosteriorEstimator(10, 10);
         var clock = Stopwatch.StartNew();
-        var result = estimator.Train(data, TrainingOptions.Default with { Epochs = 40, BatchSize = 256, TimeLimit = TimeSpan.FromSeconds(110) });
+        var result = estimator.Train(data, TrainingOptions.Default with { Epochs = 40, BatchSize = 256, MaxSteps = 2_000 });
         output.WriteLine($"train {clock.Elapsed.TotalSeconds:F1}s steps {result.Steps} ({result.StepsPerSecond:F1}/s) best epoch {result.BestEpoch} loss {result.FinalLoss:F4} val {result.BestValidationLoss:F4} stop {result.StopReason}");
-        Assert.True(clock.Elapsed.TotalSeconds < 120);
+        Assert.Equal(2_000, result.Steps);
         var observations = TestData.GaussianLinearObservations(3);
         using var x = tensor(observations.SelectMany(o => o).ToArray(), new long[] { 3, 10 }, dtype: ScalarType.Float32);
         clock.Restart();
