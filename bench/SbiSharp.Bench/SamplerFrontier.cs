@@ -123,7 +123,7 @@ internal static class SamplerFrontier
         var clock = Stopwatch.StartNew();
         var condition = estimator.XStandardizer.Forward(x).expand(draws, -1).contiguous();
         var run = sampler.Run(estimator.Denoiser, condition, generator);
-        var samples = estimator.ThetaStandardizer.Inverse(run.Theta);
+        var samples = estimator.Space.ToOriginal(run.Theta);
         var seconds = clock.Elapsed.TotalSeconds;
         run.Theta.Dispose();
         return (samples.MoveToOuterDisposeScope(), run.NetworkEvaluations, seconds);

@@ -12,7 +12,7 @@ internal static class ConsoleProgress
     public static TrainingResult Train(string description, DiffusionPosteriorEstimator estimator, ISimulationDataset data, TrainingOptions options, CancellationToken cancellationToken = default) =>
         Run(description, options.Epochs, update => estimator.Train(data, options,
             progress: new SynchronousProgress<TrainingProgress>(p => update(p.Epoch, $"loss {p.Loss:F3} val {p.ValidationLoss:F3} {p.StepsPerSecond:F0} steps/s")),
-            cancellationToken: cancellationToken));
+            logger: StderrLogger.Instance, cancellationToken: cancellationToken));
 
     /// <summary>Runs <paramref name="work"/> with one progress bar; it reports (value in [0, max], status text).</summary>
     public static T Run<T>(string description, double max, Func<Action<double, string?>, T> work)

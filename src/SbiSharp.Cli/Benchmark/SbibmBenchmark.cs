@@ -19,6 +19,9 @@ internal sealed record BenchSettings(IReadOnlyList<string> Tasks, int Budget, st
 {
     /// <summary>Network and schedule of the trained models (from --width, --blocks and --method).</summary>
     public DiffusionEstimatorOptions Estimator { get; init; } = DiffusionEstimatorOptions.Default;
+
+    /// <summary>The transform of θ for each task's prior (from --transform); null: the default for the prior's support.</summary>
+    public Func<SbiSharp.Priors.IPrior, SbiSharp.Spaces.ParameterTransform>? Transform { get; init; }
 }
 
 /// <summary>
@@ -59,8 +62,8 @@ internal static class SbibmBenchmark
             using var simulations = ConsoleProgress.Run($"{name}: simulating", s.Budget, update =>
                 InMemoryDataset.Simulate(task.Joint(), s.Budget, generator, 10_000, new SynchronousProgress<long>(n => update(n, null))));
             var simulationSeconds = clock.Elapsed.TotalSeconds;
-            estimator = new DiffusionPosteriorEstimator(task.ParameterDimension, task.ObservationDimension,
-                s.Estimator with { InitializationSeed = s.Seed }, task.ParameterNames);
+            estimator = new DiffusionPosteriorEstimator(task.Prior, task.ObservationDimension,
+                s.Estimator with { InitializationSeed = s.Seed }, task.ParameterNames, s.Transform?.Invoke(task.Prior));
             var result = ConsoleProgress.Train($"{name}: training", estimator, simulations, s.Training with { Seed = s.Seed });
             estimator.Save(modelPath);
             AtomicFile.WriteAllText(trainingPath, JsonSerializer.Serialize(new

@@ -18,11 +18,12 @@ internal static class BenchCommand
         var observations = new Option<int[]>("--observations") { Description = "Observation numbers (1..10)", DefaultValueFactory = _ => Enumerable.Range(1, SbibmData.Observations).ToArray(), AllowMultipleArgumentsPerToken = true };
         var c2stEpochs = new Option<int>("--c2st-max-epochs") { Description = "Epoch cap of the C2ST classifier (sbibm: 10000)", DefaultValueFactory = _ => SbiSharp.Diagnostics.C2stOptions.Default.MaxEpochs };
         var method = DesignOption.Create();
+        var transform = TransformOption.Create();
         var reportOnly = new Option<bool>("--report") { Description = "Only write results.json/results.md from what is already in --out" };
         var training = new TrainingCliOptions();
         var sampling = new SamplingCliOptions();
         var command = new Command("bench", "sbibm benchmark: train on exactly --budget simulations per task, sample the stored observations, score C2ST against the references.");
-        foreach (var o in new Option[] { task, budget, output, data, draws, observations, c2stEpochs, method, reportOnly }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, budget, output, data, draws, observations, c2stEpochs, method, transform, reportOnly }) command.Options.Add(o);
         training.AddTo(command);
         sampling.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
@@ -42,7 +43,7 @@ internal static class BenchCommand
             var estimator = DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = training.ReadNetwork(result) });
             return SbibmBenchmark.Run(new BenchSettings(tasks, n, result.GetValue(output)!, options.Seed, options, sampling.Read(result, options.Seed),
                 result.GetValue(data), count, k, (SbiSharp.Diagnostics.C2stOptions.Default with { MaxEpochs = result.GetValue(c2stEpochs) }).Validate(), result.GetValue(reportOnly))
-            { Estimator = estimator });
+            { Estimator = estimator, Transform = TransformOption.Read(result, transform) });
         }));
         return command;
     }

@@ -90,7 +90,7 @@ internal static class DemoCommand
         using var data = ConsoleProgress.Run("Simulating", s.Simulations, update =>
             InMemoryDataset.Simulate(joint, s.Simulations, generator, chunk: 1_000, progress: new SynchronousProgress<long>(n => update(n, null))));
 
-        using var estimator = new DiffusionPosteriorEstimator(task.ParameterDimension, task.ObservationDimension,
+        using var estimator = new DiffusionPosteriorEstimator(task.Prior, task.ObservationDimension,
             DiffusionEstimatorOptions.Default with { Network = s.Network, InitializationSeed = s.Training.Seed }, task.ParameterNames);
         var trained = ConsoleProgress.Train("Training", estimator, data, s.Training);
         estimator.Save(Path.Combine(s.Out, "model.sbis"));

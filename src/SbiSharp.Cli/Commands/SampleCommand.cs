@@ -43,10 +43,12 @@ internal static class SampleCommand
             var groups = method is null ? table.Rows.Count : 1;
             if (method is not null && guidance.Length > 0) throw new ArgumentException("--fix cannot be combined with --compose.");
             var priorName = result.GetValue(priorTask);
-            using var samples = method is { } m
-                ? ConsoleProgress.Run("Sampling (composed)", 1.0, _ => estimator.SampleComposed(x, n, new CompositionOptions { Method = m }, options,
-                    priorName is null ? null : SbiSharp.Tasks.BuiltInTasks.Create(priorName).Prior).unsqueeze(0))
-                : ConsoleProgress.Run("Sampling", 1.0, update => estimator.Sample(x, n, options, new SynchronousProgress<double>(f => update(f, null)), guidance));
+            using var drawn = method is { } m
+                ? ConsoleProgress.Run("Sampling (composed)", 1.0, _ => new SamplingResult(estimator.SampleComposed(x, n, new CompositionOptions { Method = m }, options,
+                    priorName is null ? null : SbiSharp.Tasks.BuiltInTasks.Create(priorName).Prior).unsqueeze(0), double.NaN, 1, Array.Empty<string>()))
+                : ConsoleProgress.Run("Sampling", 1.0, update => estimator.Draw(x, n, options, new SynchronousProgress<double>(f => update(f, null)), guidance));
+            foreach (var warning in drawn.Warnings) Console.Error.WriteLine($"warning: {warning}");
+            var samples = drawn.Samples;
             var header = new List<string>();
             if (groups > 1) header.Add("observation");
             header.AddRange(estimator.ParameterNames);
@@ -60,7 +62,9 @@ internal static class SampleCommand
                     rows.Add(groups > 1 ? row.Prepend(o + 1).ToArray() : row);
                 }
             new CsvTable(header, rows).Write(path);
-            AnsiConsole.MarkupLine($"wrote {rows.Count:N0} draws to [blue]{Markup.Escape(path)}[/] ({options.Sampler.Name}, {options.Sampler.NetworkEvaluations} network evaluations per draw)");
+            var cost = double.IsNaN(drawn.NetworkEvaluations) ? "" : $", {drawn.NetworkEvaluations:0.#} network evaluations per draw";
+            var kept = drawn.AcceptanceRate < 1 ? $", {drawn.AcceptanceRate:P1} of draws inside the support" : "";
+            AnsiConsole.MarkupLine($"wrote {rows.Count:N0} draws to [blue]{Markup.Escape(path)}[/] ({Markup.Escape(options.Sampler.Name)}{cost}{kept})");
             return 0;
         }));
         return command;

@@ -26,9 +26,10 @@ internal static class TrainCommand
         var method = DesignOption.Create();
         var conditionDropout = new Option<double>("--condition-dropout") { Description = "Probability of dropping x during training, in [0, 1); > 0 also learns the unconditional (prior) denoiser for `sample --compose` and classifier-free guidance", DefaultValueFactory = _ => DiffusionEstimatorOptions.Default.ConditionDropout };
         var importance = new Option<bool>("--importance-sampling") { Description = "Draw training noise levels in proportion to the objective's weight (same objective, bounded per-row weights); helps --method designs whose loss weights are uneven over noise levels", DefaultValueFactory = _ => DiffusionEstimatorOptions.Default.ImportanceSampledNoise };
+        var transform = TransformOption.Create();
         var training = new TrainingCliOptions();
         var command = new Command("train", "Train a diffusion posterior estimator and save it to one file.");
-        foreach (var o in new Option[] { task, thetaFile, xFile, simulations, online, dropInvalid, output, method, conditionDropout, importance }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, thetaFile, xFile, simulations, online, dropInvalid, output, method, conditionDropout, importance, transform }) command.Options.Add(o);
         training.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
         {
@@ -41,9 +42,11 @@ internal static class TrainCommand
             using var generator = new Generator((ulong)options.Seed);
             ISimulationDataset data;
             IReadOnlyList<string> names;
+            SbiSharp.Priors.IPrior? prior = null;
             if (taskName is not null)
             {
                 var sbiTask = SbiSharp.Tasks.BuiltInTasks.Create(taskName);
+                prior = sbiTask.Prior;
                 var joint = sbiTask.Joint(result.GetValue(dropInvalid) ? InvalidSimulationPolicy.Drop : InvalidSimulationPolicy.Throw);
                 names = sbiTask.ParameterNames;
                 var n = result.GetValue(simulations);
@@ -63,8 +66,10 @@ internal static class TrainCommand
                 using var xTensor = x.ToTensor();
                 data = new InMemoryDataset(thetaTensor, xTensor);
             }
-            using var estimator = new DiffusionPosteriorEstimator(data.ParameterDimension, data.ObservationDimension,
-                DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed, ConditionDropout = Dropout(result.GetValue(conditionDropout)), ImportanceSampledNoise = result.GetValue(importance) }), names);
+            var estimatorOptions = DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed, ConditionDropout = Dropout(result.GetValue(conditionDropout)), ImportanceSampledNoise = result.GetValue(importance) });
+            using var estimator = prior is null
+                ? new DiffusionPosteriorEstimator(data.ParameterDimension, data.ObservationDimension, estimatorOptions, names)
+                : new DiffusionPosteriorEstimator(prior, data.ObservationDimension, estimatorOptions, names, TransformOption.Read(result, transform)(prior));
             using var interruption = new Interruption();
             var trained = ConsoleProgress.Train("Training", estimator, data, options, interruption.Token);
             (data as IDisposable)?.Dispose();

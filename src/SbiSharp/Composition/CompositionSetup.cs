@@ -7,16 +7,18 @@ using SbiSharp.Priors;
 using static TorchSharp.torch;
 using SbiSharp.Torch;
 
+using SbiSharp.Spaces;
+
 namespace SbiSharp.Composition;
 
 /// <summary>What <see cref="DiffusionPosteriorEstimator.SampleComposed"/> prepares before composing: the prior denoiser and the covariances GAUSS needs.</summary>
 internal static class CompositionSetup
 {
-    /// <summary>A Gaussian denoiser with the prior's mean and covariance in standardized units (from 20,000 prior draws).</summary>
-    public static GaussianDenoiser MomentMatched(IPrior prior, Standardizer thetaStandardizer, INoiseSchedule schedule, Generator generator)
+    /// <summary>A Gaussian denoiser with the prior's mean and covariance in the model's standardized, unconstrained units (from 20,000 prior draws).</summary>
+    public static GaussianDenoiser MomentMatched(IPrior prior, ParameterSpace space, INoiseSchedule schedule, Generator generator)
     {
         using var scope = NewDisposeScope();
-        var draws = thetaStandardizer.Forward(prior.Sample(20_000, generator).to(ScalarType.Float64));
+        var draws = space.ToStandardized(prior.Sample(20_000, generator).to(ScalarType.Float64));
         var mean = draws.mean(new long[] { 0 });
         var covariance = Covariances(draws.unsqueeze(0))[0];
         return new GaussianDenoiser(schedule, Tensors.ToDoubles(mean), Tensors.ToMatrix(covariance));

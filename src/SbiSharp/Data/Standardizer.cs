@@ -5,7 +5,8 @@ using SbiSharp.Torch;
 namespace SbiSharp.Data;
 
 /// <summary>Per-column affine standardization z = (v − mean) / std, fitted on training data and stored with a model.</summary>
-/// <remarks>Means and variances are merged batch by batch (Chan et al. 1979), so streaming data is fine. Columns with zero spread keep std 1.</remarks>
+/// <remarks>Means and variances are merged batch by batch (Chan et al. 1979), so streaming data is fine. Columns with zero spread keep std 1
+/// (no division by zero) and are listed in <see cref="ConstantColumns"/>, so a caller can warn or refuse.</remarks>
 public sealed record Standardizer
 {
     /// <summary>Creates a standardizer from known means and standard deviations.</summary>
@@ -23,6 +24,10 @@ public sealed record Standardizer
 
     /// <summary>Column standard deviations (unbiased), all positive.</summary>
     public double[] Std { get; }
+
+    /// <summary>Columns (0-based) that had no spread in the data <see cref="Fit"/> saw; empty for a standardizer built from known values or read from a file.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<int> ConstantColumns { get; private init; } = Array.Empty<int>();
 
     /// <summary>Number of columns.</summary>
     public int Dimension => Mean.Length;
@@ -56,8 +61,11 @@ public sealed record Standardizer
             n = total;
         }
         if (mean is null) throw new ArgumentException("`batches` held no rows to fit a standardizer on.", nameof(batches));
-        var std = m2!.Select(v => n > 1 ? Math.Sqrt(v / (n - 1)) : 1.0).Select(s => s > 1e-12 && double.IsFinite(s) ? s : 1.0).ToArray();
-        return new Standardizer(mean, std);
+        var raw = m2!.Select(v => n > 1 ? Math.Sqrt(v / (n - 1)) : 0.0).ToArray();
+        // Spread below float32 resolution of the column's magnitude counts as none.
+        var constant = Enumerable.Range(0, raw.Length).Where(j => !(raw[j] > 1e-6 * Math.Max(1.0, Math.Abs(mean[j])) && double.IsFinite(raw[j]))).ToArray();
+        var std = raw.Select((s, j) => constant.Contains(j) ? 1.0 : s).ToArray();
+        return new Standardizer(mean, std) { ConstantColumns = constant };
     }
 
     /// <summary>Standardizes <paramref name="values"/> (B, D).</summary>

@@ -10,6 +10,7 @@ using SbiSharp.Noise;
 using SbiSharp.Priors;
 using SbiSharp.Sampling;
 using SbiSharp.Simulators;
+using SbiSharp.Spaces;
 using SbiSharp.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,7 +20,10 @@ namespace SbiSharp.Estimators;
 
 /// <summary>Amortized neural posterior estimation with a conditional diffusion model: train once on (θ, x) pairs, then sample p(θ | x) for any x.</summary>
 /// <remarks>
-/// θ and x are standardized with statistics of the training data (stored with the model, inverted when sampling).
+/// θ is first mapped to unconstrained space by a <see cref="ParameterTransform"/> (chosen from the prior's support when the estimator is built
+/// from a prior: logit for a box, log for a half line; the identity otherwise), then θ and x are standardized with statistics of the
+/// training data (all stored with the model, inverted when sampling). Draws come back in the prior's space, and <see cref="LogProb"/>
+/// includes the transform's log-Jacobian.
 /// The denoiser is a <see cref="ResidualMlp"/> whose schedule, prediction target and loss come from
 /// <see cref="DiffusionEstimatorOptions"/> (default: EDM schedule in variance-preserving form with F-prediction); sampling uses the exponential moving average of the weights. See Arruda et al. 2025 (diffusion models for SBI) and
 /// Karras et al. 2022 (arXiv:2206.00364).
@@ -40,10 +44,35 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <param name="observationDimension">Dx.</param>
     /// <param name="options">Architecture and schedule; null uses the defaults.</param>
     /// <param name="parameterNames">Names of the parameters for output files; default parameter_1..parameter_D.</param>
-    public DiffusionPosteriorEstimator(int parameterDimension, int observationDimension, DiffusionEstimatorOptions? options = null, IReadOnlyList<string>? parameterNames = null)
+    /// <param name="transform">Map of θ to unconstrained space; null: the identity on ℝᴰ (draws are not restricted).</param>
+    public DiffusionPosteriorEstimator(int parameterDimension, int observationDimension, DiffusionEstimatorOptions? options = null, IReadOnlyList<string>? parameterNames = null,
+        ParameterTransform? transform = null)
+        : this(parameterDimension, observationDimension, options, parameterNames, transform, null)
+    {
+    }
+
+    /// <summary>Creates an untrained estimator for parameters drawn from <paramref name="prior"/>: its support decides the transform to unconstrained space, and it is the default prior of <see cref="SampleComposed"/>.</summary>
+    /// <param name="prior">The training prior p(θ).</param>
+    /// <param name="observationDimension">Dx.</param>
+    /// <param name="options">Architecture and schedule; null uses the defaults.</param>
+    /// <param name="parameterNames">Names of the parameters for output files; default parameter_1..parameter_D.</param>
+    /// <param name="transform">Override of the transform; null: <see cref="ParameterTransform.For"/> the prior's support (logit on a box).
+    /// <see cref="ParameterTransform.Identity(Support)"/> keeps θ as it is and rejects draws outside the support instead.</param>
+    public DiffusionPosteriorEstimator(IPrior prior, int observationDimension, DiffusionEstimatorOptions? options = null, IReadOnlyList<string>? parameterNames = null,
+        ParameterTransform? transform = null)
+        : this((prior ?? throw new ArgumentNullException(nameof(prior))).Dimension, observationDimension, options, parameterNames, transform ?? ParameterTransform.For(prior.Support), prior)
+    {
+    }
+
+    private DiffusionPosteriorEstimator(int parameterDimension, int observationDimension, DiffusionEstimatorOptions? options, IReadOnlyList<string>? parameterNames,
+        ParameterTransform? transform, IPrior? prior)
     {
         Check.PositiveValue(parameterDimension, nameof(parameterDimension));
         Check.PositiveValue(observationDimension, nameof(observationDimension));
+        Transform = transform ?? ParameterTransform.Identity(parameterDimension);
+        if (Transform.Dimension != parameterDimension)
+            throw new ArgumentException($"`transform` has {Transform.Dimension} coordinates; the estimator's θ has {parameterDimension}.", nameof(transform));
+        Prior = prior;
         Options = (options ?? DiffusionEstimatorOptions.Default).Validate();
         _device = torch.device(Options.Device);
         ParameterDimension = parameterDimension;
@@ -81,12 +110,28 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <summary>The noise schedule.</summary>
     public INoiseSchedule Schedule { get; }
 
+    /// <summary>The map of θ to the unconstrained space the network works in, with the support it respects.</summary>
+    public ParameterTransform Transform { get; }
+
+    /// <summary>The support of θ (all of ℝᴰ unless the estimator was built from a bounded prior or given a transform).</summary>
+    public Support Support => Transform.Support;
+
+    /// <summary>The full map between θ and the denoiser's standardized, unconstrained units.</summary>
+    public ParameterSpace Space => new(Transform, ThetaStandardizer);
+
+    /// <summary>The training prior, when the estimator was built from one in this process (a loaded model knows only its support).</summary>
+    public IPrior? Prior { get; }
+
+    /// <summary>Whether sampling rejects draws: some coordinate has a finite bound that its transform does not enforce.</summary>
+    private bool MayLeaveSupport => Enumerable.Range(0, ParameterDimension).Any(i =>
+        Transform.Kinds[i] == CoordinateTransform.Identity && (double.IsFinite(Support.Lower[i]) || double.IsFinite(Support.Upper[i])));
+
     /// <summary>The denoiser used for sampling (EMA weights), working in standardized units.</summary>
     public NetworkDenoiser Denoiser { get; }
 
     private NetworkDenoiser TrainingDenoiser { get; }
 
-    /// <summary>Standardization of θ fitted on the training data.</summary>
+    /// <summary>Standardization of the transformed θ (u = T(θ)) fitted on the training data.</summary>
     public Standardizer ThetaStandardizer { get; private set; }
 
     /// <summary>Standardization of x fitted on the training data.</summary>
@@ -114,6 +159,8 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         var o = (options ?? TrainingOptions.Default).Validate();
         CheckData(training, nameof(training));
         if (validation is not null) CheckData(validation, nameof(validation));
+        if (training is InMemoryDataset all) CheckInsideSupport(all.Theta, nameof(training));
+        if (validation is not null) CheckInsideSupport(validation.Theta, nameof(validation));
         var fingerprint = o.CheckpointDirectory is null ? "" : Fingerprint(training, validation, o);
         InMemoryDataset? ownedTrain = null, ownedValidation = null;
         try
@@ -132,6 +179,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
                 validation = ownedValidation;
             }
             FitStandardizers(training, o, splitGenerator);
+            CheckSpread(logger);
             using var proposal = Options.ImportanceSampledNoise ? new NoiseLevelProposal(Schedule, Options.Prediction, Options.Loss, Options.Weighting) : null;
             var effective = proposal is null
                 ? ObjectiveConditioning.EffectiveSampleFraction(Schedule, Options.Prediction, Options.Loss, Options.Weighting)
@@ -169,6 +217,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             else if (data is not null) Text($"{data.GetType().FullName} {data.ParameterDimension} {data.ObservationDimension} {data.Count}");
         }
         Text(JsonSerializer.Serialize(Options, ModelFile.Json));
+        Text(JsonSerializer.Serialize(Transform, ModelFile.Json));
         Text(JsonSerializer.Serialize(o with { CheckpointDirectory = null, CheckpointInterval = default, TimeLimit = null }, ModelFile.Json));
         Data(training);
         Data(validation);
@@ -187,19 +236,58 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         List<SimulationBatch> batches = training is InMemoryDataset memory
             ? new() { new SimulationBatch(memory.Theta.alias(), memory.X.alias()) }
             : training.Batches(o.BatchSize, Math.Max(1, 10_000 / o.BatchSize), generator).Take(Math.Max(1, 10_000 / o.BatchSize)).ToList();
+        var transformed = new List<Tensor>();
         try
         {
-            ThetaStandardizer = Standardizer.Fit(batches.Select(b => b.Theta));
+            foreach (var b in batches)
+            {
+                CheckInsideSupport(b.Theta, "training");
+                transformed.Add(Transform.Forward(b.Theta));
+            }
+            ThetaStandardizer = Standardizer.Fit(transformed);
             XStandardizer = Standardizer.Fit(batches.Select(b => b.X));
         }
         finally
         {
             foreach (var b in batches) b.Dispose();
+            foreach (var t in transformed) t.Dispose();
         }
     }
 
-    private (Tensor Theta, Tensor X) Prepare(SimulationBatch batch) =>
-        (ThetaStandardizer.Forward(batch.Theta.to(_device)), XStandardizer.Forward(batch.X.to(_device)));
+    /// <summary>A θ column without spread cannot be learned (its posterior is the training value): refuse. An x column without spread carries no information: warn.</summary>
+    private void CheckSpread(ILogger? logger)
+    {
+        if (ThetaStandardizer.ConstantColumns.Count > 0)
+        {
+            var names = string.Join(", ", ThetaStandardizer.ConstantColumns.Select(j => $"'{ParameterNames[j]}' = {ThetaStandardizer.Mean[j]:G6}"));
+            throw new ArgumentException(
+                $"`training` has parameter columns that never vary: {names}. A fixed parameter cannot be inferred; remove it from θ (or simulate it from its prior).", "training");
+        }
+        if (XStandardizer.ConstantColumns.Count > 0)
+            logger?.LogWarning("Observation columns {Columns} (1-based) are constant in the training data; they carry no information and are passed through unscaled.",
+                string.Join(", ", XStandardizer.ConstantColumns.Select(j => j + 1)));
+    }
+
+    /// <summary>Training θ outside the support would be clamped onto its bound by the transform: refuse it with the first such row.</summary>
+    private void CheckInsideSupport(Tensor theta, string name)
+    {
+        if (Support.IsReal) return;
+        using var scope = NewDisposeScope();
+        var outside = Support.Contains(theta).logical_not();
+        if (!outside.any().item<bool>()) return;
+        var row = outside.nonzero()[0, 0].item<long>();
+        var values = Tensors.ToDoubles(theta[row]);
+        var j = Enumerable.Range(0, ParameterDimension).First(k => !(values[k] >= Support.Lower[k] && values[k] <= Support.Upper[k]));
+        throw new ArgumentException(
+            $"`{name}` θ row {row + 1} has '{ParameterNames[j]}' = {values[j]:G6}, outside the support {Support.Describe(j)} of the estimator's prior; {outside.sum().item<long>()} rows are outside in all.", name);
+    }
+
+    private (Tensor Theta, Tensor X) Prepare(SimulationBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var theta = ThetaStandardizer.Forward(Transform.Forward(batch.Theta.to(_device))).MoveToOuterDisposeScope();
+        return (theta, XStandardizer.Forward(batch.X.to(_device)).MoveToOuterDisposeScope());
+    }
 
     /// <summary>Draws <paramref name="numSamples"/> posterior samples for each observation.</summary>
     /// <param name="x">Observations, shape (N_obs, Dx), in original units.</param>
@@ -209,7 +297,17 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <param name="guidance">Inference-time changes of the posterior (constraints, a new prior, fixed components, classifier-free guidance), applied in order around the denoiser; null or empty: the plain posterior.</param>
     /// <returns>Samples of shape (N_obs, n, Dθ) in original units, on the CPU.</returns>
     /// <exception cref="ArgumentException"><paramref name="x"/> has the wrong shape or holds NaN/Inf.</exception>
+    /// <exception cref="InvalidOperationException">The draws were not finite.</exception>
     public Tensor Sample(Tensor x, int numSamples, SamplingOptions? options = null, IProgress<double>? progress = null, IReadOnlyList<DenoiserGuidance>? guidance = null)
+    {
+        using var result = Draw(x, numSamples, options, progress, guidance);
+        return result.Samples.alias();
+    }
+
+    /// <summary>Like <see cref="Sample(Tensor, int, SamplingOptions?, IProgress{double}?, IReadOnlyList{DenoiserGuidance}?)"/>, also reporting what the draws cost:
+    /// network evaluations counted in the run, and the share of draws kept inside the support.</summary>
+    /// <returns>The draws (N_obs, n, Dθ) with the run's record; dispose it (or its samples).</returns>
+    public SamplingResult Draw(Tensor x, int numSamples, SamplingOptions? options = null, IProgress<double>? progress = null, IReadOnlyList<DenoiserGuidance>? guidance = null)
     {
         Check.Matrix(x, ObservationDimension, nameof(x), "(N_obs, Dx) to match the model's observation dimension");
         Check.Finite(x, nameof(x));
@@ -228,16 +326,76 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
                 $"`{name}` asks for {draws:N0} draws × {ParameterDimension} parameters = {values * 4.0 / (1L << 30):F1} GiB in one tensor; at most {int.MaxValue / ParameterDimension:N0} draws per call. Draw in several calls.");
     }
 
-    private Tensor SampleLocked(Tensor x, int numSamples, SamplingOptions o, IProgress<double>? progress, IReadOnlyList<DenoiserGuidance>? guidance)
+    private SamplingResult SampleLocked(Tensor x, int numSamples, SamplingOptions o, IProgress<double>? progress, IReadOnlyList<DenoiserGuidance>? guidance)
     {
-        var sampler = o.Sampler;
         var denoiser = Guide(guidance);
+        var space = Space;
+        var reject = o.RejectOutsideSupport && MayLeaveSupport;
         long observations = x.shape[0];
-        long total = observations * numSamples;
         using var generator = new Generator((ulong)(o.Seed ?? Random.Shared.NextInt64()));
         using var noGrad = no_grad();
         using var outer = NewDisposeScope();
         var standardizedX = XStandardizer.Forward(x.to(ScalarType.Float32).to(_device));
+        var kept = new List<Tensor>[observations];
+        var need = new long[observations];
+        for (long i = 0; i < observations; i++) { kept[i] = new List<Tensor>(); need[i] = numSamples; }
+        long integrated = 0, accepted = 0;
+        double evaluations = 0;
+        var warnings = new List<string>();
+        for (int round = 1; need.Any(v => v > 0); round++)
+        {
+            // After the first round, ask for enough draws to fill what is missing at the acceptance rate seen so far.
+            double rate = integrated == 0 ? 1 : Math.Max((double)accepted / integrated, o.MinAcceptanceRate);
+            var counts = need.Select(v => v == 0 ? 0 : round == 1 ? v : Math.Min((long)Math.Ceiling(v / rate * 1.1) + 1, 100L * numSamples)).ToArray();
+            var draws = Integrate(denoiser, space, standardizedX, counts, o, generator, round == 1 ? progress : null, ref evaluations);
+            integrated += counts.Sum();
+            var inside = reject ? Support.Contains(draws) : null;
+            long offset = 0;
+            for (long i = 0; i < observations; i++)
+            {
+                if (counts[i] == 0) continue;
+                var part = draws.narrow(0, offset, counts[i]);
+                offset += counts[i];
+                if (inside is not null) part = part.index_select(0, inside.narrow(0, offset - counts[i], counts[i]).nonzero().squeeze(1));
+                accepted += part.shape[0];
+                var take = Math.Min(need[i], part.shape[0]);
+                if (take > 0) kept[i].Add(part.narrow(0, 0, take));
+                need[i] -= take;
+            }
+            var acceptance = (double)accepted / integrated;
+            if (need.Any(v => v > 0) && (acceptance < o.MinAcceptanceRate || round >= MaxRejectionRounds))
+            {
+                warnings.Add($"Only {acceptance:P2} of {integrated:N0} draws fell inside the prior's support (at least {o.MinAcceptanceRate:P0} expected); " +
+                    $"the remaining {need.Sum():N0} draws are returned without rejection. The model puts most of its mass outside the support: train longer, or use a bounded transform.");
+                var rest = Integrate(denoiser, space, standardizedX, need, o, generator, null, ref evaluations);
+                integrated += need.Sum();
+                offset = 0;
+                for (long i = 0; i < observations; i++)
+                {
+                    if (need[i] > 0) kept[i].Add(rest.narrow(0, offset, need[i]));
+                    offset += need[i];
+                    need[i] = 0;
+                }
+            }
+        }
+        var samples = cat(kept.Select(k => cat(k.ToArray(), 0)).ToArray(), 0).reshape(observations, numSamples, ParameterDimension);
+        foreach (var g in guidance ?? Array.Empty<DenoiserGuidance>()) samples = g.Finish(samples);
+        CheckDraws(samples);
+        return new SamplingResult(samples.MoveToOuterDisposeScope(), evaluations / integrated, (double)accepted / integrated, warnings);
+    }
+
+    /// <summary>Rounds of rejection before the rest is returned as drawn.</summary>
+    private const int MaxRejectionRounds = 10;
+
+    /// <summary>Integrates counts[i] draws for observation i (rows in observation order, chunked), in original units on the CPU; adds
+    /// network evaluations × rows to <paramref name="evaluations"/>.</summary>
+    private Tensor Integrate(IDenoiser denoiser, ParameterSpace space, Tensor standardizedX, long[] counts, SamplingOptions o, Generator generator, IProgress<double>? progress, ref double evaluations)
+    {
+        var sampler = o.Sampler;
+        long total = counts.Sum();
+        var rowIndex = new long[total];
+        for (long i = 0, r = 0; i < counts.Length; i++)
+            for (long k = 0; k < counts[i]; k++) rowIndex[r++] = i;
         var parts = new List<Tensor>();
         long chunkCount = (total + o.ChunkSize - 1) / o.ChunkSize;
         long done = 0;
@@ -245,21 +403,18 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         {
             using var scope = NewDisposeScope();
             var len = Math.Min(o.ChunkSize, total - start);
-            var rowIndex = new long[len];
-            for (long i = 0; i < len; i++) rowIndex[i] = (start + i) / numSamples;
-            var rows = tensor(rowIndex, dtype: ScalarType.Int64, device: _device);
+            var rows = tensor(rowIndex.AsSpan((int)start, (int)len).ToArray(), dtype: ScalarType.Int64, device: _device);
             var condition = standardizedX.index_select(0, rows);
             var chunkIndex = done;
             var stepProgress = progress is null ? null : new SynchronousProgress<int>(k => progress.Report((chunkIndex + (double)k / sampler.Steps) / chunkCount));
-            var standardized = sampler.Sample(denoiser, condition, generator, progress: stepProgress);
-            parts.Add(ThetaStandardizer.Inverse(standardized).cpu().MoveToOuterDisposeScope());
+            var run = sampler.Run(denoiser, condition, generator, progress: stepProgress);
+            using var standardized = run.Theta;
+            evaluations += (double)run.NetworkEvaluations * len;
+            parts.Add(space.ToOriginal(standardized).cpu().MoveToOuterDisposeScope());
             done++;
             progress?.Report((double)done / chunkCount);
         }
-        var samples = cat(parts.ToArray(), 0).reshape(observations, numSamples, ParameterDimension);
-        foreach (var g in guidance ?? Array.Empty<DenoiserGuidance>()) samples = g.Finish(samples);
-        CheckDraws(samples);
-        return samples.MoveToOuterDisposeScope();
+        return parts.Count == 1 ? parts[0] : cat(parts.ToArray(), 0);
     }
 
     /// <summary>Refuses to hand back non-finite draws: they mean the model, the guidance or the input left the range the network was trained on.</summary>
@@ -289,7 +444,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     {
         IDenoiser denoiser = Denoiser;
         if (guidance is null) return denoiser;
-        var context = new GuidanceContext(ThetaStandardizer, Denoiser.HasPresenceFlag ? Denoiser.Unconditional : null);
+        var context = new GuidanceContext(Space, Denoiser.HasPresenceFlag ? Denoiser.Unconditional : null);
         for (int i = 0; i < guidance.Count; i++)
             denoiser = (guidance[i] ?? throw new ArgumentException($"`guidance[{i}]` is null.", nameof(guidance))).Apply(denoiser, context);
         return denoiser;
@@ -300,7 +455,8 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <param name="numSamples">Draws, positive.</param>
     /// <param name="composition">Combination rule and chunking; null uses the defaults (GAUSS).</param>
     /// <param name="options">Sampler and seed; <see cref="SamplingOptions.ChunkSize"/> bounds the draws integrated at once.</param>
-    /// <param name="prior">The training prior in original units, used (moment-matched to a Gaussian in standardized units, exact for Gaussian priors) as the prior denoiser; null uses the network's unconditional mode (needs <see cref="DiffusionEstimatorOptions.ConditionDropout"/> &gt; 0).</param>
+    /// <param name="prior">The training prior in original units, used (moment-matched to a Gaussian in standardized, unconstrained units, exact for Gaussian priors with the identity transform) as the prior denoiser;
+    /// null uses <see cref="Prior"/> when the estimator was built from one, else the network's unconditional mode (needs <see cref="DiffusionEstimatorOptions.ConditionDropout"/> &gt; 0).</param>
     /// <returns>Samples (n, Dθ) in original units, on the CPU.</returns>
     /// <exception cref="ArgumentException">Wrong shapes or non-finite values.</exception>
     /// <exception cref="InvalidOperationException">No prior given and the model has no unconditional mode.</exception>
@@ -311,6 +467,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
 
     private Tensor SampleComposedLocked(Tensor observations, int numSamples, CompositionOptions? composition, SamplingOptions? options, IPrior? prior)
     {
+        prior ??= Prior;
         Check.Matrix(observations, ObservationDimension, nameof(observations), "(N, Dx) to match the model's observation dimension");
         Check.Finite(observations, nameof(observations));
         Check.PositiveValue(numSamples, nameof(numSamples));
@@ -324,7 +481,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         var x = XStandardizer.Forward(observations.to(ScalarType.Float32).to(_device));
         long n = x.shape[0];
         int d = ParameterDimension;
-        IDenoiser priorDenoiser = prior is null ? Denoiser.Unconditional : CompositionSetup.MomentMatched(prior, ThetaStandardizer, Schedule, generator);
+        IDenoiser priorDenoiser = prior is null ? Denoiser.Unconditional : CompositionSetup.MomentMatched(prior, Space, Schedule, generator);
         Tensor? posteriorCovariances = null, priorCovariance = null;
         if (c.Method == CompositionMethod.Gauss)
         {
@@ -347,7 +504,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             var draws = o.Sampler.Sample(composed, zeros(new[] { len, 0L }, device: _device), generator, initial);
             if (!draws.isfinite().all().item<bool>())
                 throw new InvalidOperationException($"Composing {n} observations with {c.Method} diverged (non-finite draws); use {nameof(CompositionMethod.Gauss)} or {nameof(CompositionMethod.Jac)}, or a sampler with more steps.");
-            parts.Add(ThetaStandardizer.Inverse(draws).cpu().MoveToOuterDisposeScope());
+            parts.Add(Space.ToOriginal(draws).cpu().MoveToOuterDisposeScope());
         }
         return cat(parts.ToArray(), 0).MoveToOuterDisposeScope();
     }
@@ -356,7 +513,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <param name="theta">Points, (N, Dθ), in original units.</param>
     /// <param name="x">Observations, (N, Dx) row by row, or (1, Dx) for all points, in original units.</param>
     /// <param name="options">Steps and trace estimator; null uses the defaults.</param>
-    /// <returns>Log densities in original units (the standardization Jacobian included), (N,), float64, on the CPU.</returns>
+    /// <returns>Log densities in original units (the transform's and the standardization's Jacobians included; −∞ outside the support), (N,), float64, on the CPU.</returns>
     /// <exception cref="ArgumentException">Wrong shapes or non-finite values.</exception>
     public Tensor LogProb(Tensor theta, Tensor x, LogDensityOptions? options = null)
     {
@@ -373,9 +530,12 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             throw new ArgumentException($"`x` must have 1 row or as many rows as `theta` ({theta.shape[0]}); got {x.shape[0]}.", nameof(x));
         var density = new ProbabilityFlowLogDensity(options);
         using var scope = NewDisposeScope();
-        var standardizedTheta = ThetaStandardizer.Forward(theta.to(ScalarType.Float32).to(_device));
+        var space = Space;
+        var standardizedTheta = space.ToStandardized(theta.to(ScalarType.Float64).to(_device));
         var standardizedX = XStandardizer.Forward(x.to(ScalarType.Float32).to(_device)).expand(theta.shape[0], -1).contiguous();
-        var logProb = density.LogProb(Denoiser, standardizedTheta, standardizedX).Sub(ThetaStandardizer.LogScale);
+        var jacobian = space.LogAbsDetToOriginal(standardizedTheta);
+        var logProb = density.LogProb(Denoiser, standardizedTheta.to(ScalarType.Float32), standardizedX).to(ScalarType.Float64).Plus(jacobian.to(ScalarType.Float64), -1.0);
+        if (!Support.IsReal) logProb = logProb.MaskedFill(Support.Contains(theta).logical_not().to(logProb.device), double.NegativeInfinity);
         return logProb.cpu().MoveToOuterDisposeScope();
     }
 
@@ -384,7 +544,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var header = new ModelHeader(ParameterDimension, ObservationDimension, Options, ThetaStandardizer, XStandardizer,
-            ParameterNames.ToArray(), Enumerable.Range(1, ObservationDimension).Select(i => $"data_{i}").ToArray(), IsTrained);
+            ParameterNames.ToArray(), Enumerable.Range(1, ObservationDimension).Select(i => $"data_{i}").ToArray(), IsTrained, Transform);
         ModelFile.Write(path, Kind, JsonSerializer.Serialize(header, ModelFile.Json), new (string, nn.Module)[] { ("network", _network), ("ema", _ema) });
     }
 
@@ -404,7 +564,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         {
             header = JsonSerializer.Deserialize<ModelHeader>(headerJson, ModelFile.Json) ?? throw new InvalidDataException("empty header");
             var options = header.Options with { Device = device ?? DiffusionEstimatorOptions.Default.Device };
-            estimator = new DiffusionPosteriorEstimator(header.ParameterDimension, header.ObservationDimension, options, header.ParameterNames);
+            estimator = new DiffusionPosteriorEstimator(header.ParameterDimension, header.ObservationDimension, options, header.ParameterNames, header.Transform);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NullReferenceException or NotSupportedException)
         {

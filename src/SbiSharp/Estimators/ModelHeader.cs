@@ -1,8 +1,9 @@
 using SbiSharp.Data;
+using SbiSharp.Spaces;
 
 namespace SbiSharp.Estimators;
 
-/// <summary>The JSON header of a model file: everything except the weights.</summary>
+/// <summary>The JSON header of a model file: everything except the weights. <see cref="Transform"/> is absent (identity) in files written before the parameter space existed.</summary>
 internal sealed record ModelHeader(
     int ParameterDimension,
     int ObservationDimension,
@@ -11,4 +12,5 @@ internal sealed record ModelHeader(
     Standardizer XStandardizer,
     string[] ParameterNames,
     string[] ObservationNames,
-    bool Trained);
+    bool Trained,
+    ParameterTransform? Transform = null);

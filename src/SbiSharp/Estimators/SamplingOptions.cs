@@ -18,11 +18,20 @@ public sealed record SamplingOptions
     /// <summary>Most rows (draws × observations) integrated at once; bounds memory.</summary>
     public int ChunkSize { get; init; } = 20_000;
 
+    /// <summary>Whether draws outside the prior's support are rejected and redrawn (as sbi does). Only coordinates whose transform does not
+    /// already keep them inside (the identity on a bounded interval) can leave it.</summary>
+    public bool RejectOutsideSupport { get; init; } = true;
+
+    /// <summary>Acceptance rate below which rejection stops with a warning and the remaining draws are returned as drawn, in (0, 1].</summary>
+    public double MinAcceptanceRate { get; init; } = 0.01;
+
     /// <summary>Throws on the first invalid field.</summary>
     public SamplingOptions Validate()
     {
         ArgumentNullException.ThrowIfNull(Sampler, nameof(Sampler));
         Check.PositiveValue(ChunkSize, nameof(ChunkSize));
+        if (!(MinAcceptanceRate > 0 && MinAcceptanceRate <= 1))
+            throw new ArgumentOutOfRangeException(nameof(MinAcceptanceRate), MinAcceptanceRate, $"`MinAcceptanceRate` must lie in (0, 1]; got {MinAcceptanceRate}.");
         return this;
     }
 }

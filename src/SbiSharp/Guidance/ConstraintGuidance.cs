@@ -5,6 +5,8 @@ using SbiSharp.Noise;
 using static TorchSharp.torch;
 using SbiSharp.Torch;
 
+using SbiSharp.Spaces;
+
 namespace SbiSharp.Guidance;
 
 /// <summary>Steers sampling towards θ that satisfy differentiable constraints c(θ) ≤ 0, written as plain C# functions of tensors in original units.</summary>
@@ -58,12 +60,12 @@ public sealed class ConstraintGuidance : DenoiserGuidance
             throw new ArgumentOutOfRangeException(nameof(Strength), Strength, $"`Strength` must be finite and non-negative; got {Strength}.");
         if (!(Sharpness > 0 && double.IsFinite(Sharpness)))
             throw new ArgumentOutOfRangeException(nameof(Sharpness), Sharpness, $"`Sharpness` must be positive and finite; got {Sharpness}.");
-        if (context.ThetaStandardizer.Dimension != inner.ParameterDimension)
-            throw new ArgumentException($"The θ standardizer has {context.ThetaStandardizer.Dimension} dimensions; the denoiser has {inner.ParameterDimension}.", nameof(context));
-        return new Guided(inner, this, context.ThetaStandardizer);
+        if (context.Space.Dimension != inner.ParameterDimension)
+            throw new ArgumentException($"The parameter space has {context.Space.Dimension} dimensions; the denoiser has {inner.ParameterDimension}.", nameof(context));
+        return new Guided(inner, this, context.Space);
     }
 
-    private sealed class Guided(IDenoiser inner, ConstraintGuidance guidance, Standardizer standardizer) : IDenoiser
+    private sealed class Guided(IDenoiser inner, ConstraintGuidance guidance, ParameterSpace space) : IDenoiser
     {
         public INoiseSchedule Schedule => inner.Schedule;
 
@@ -82,7 +84,7 @@ public sealed class ConstraintGuidance : DenoiserGuidance
                 var input = outer ? thetaT : thetaT.detach().requires_grad_(through);
                 var estimate = inner.Denoise(input, logSnr, x);
                 if (!through) estimate = estimate.detach().requires_grad_(true);
-                var original = standardizer.Inverse(estimate);
+                var original = space.ToOriginal(estimate);
                 var scale = (guidance.TimeScaling?.Invoke(alpha, sigma) ?? alpha.Square() / sigma.Square()).Mul(guidance.Sharpness);
                 Tensor? barrier = null;
                 for (int k = 0; k < guidance.Constraints.Count; k++)

@@ -64,7 +64,7 @@ public sealed class InpaintingGuidance : DenoiserGuidance
         if (Indices.Count == d) throw new ArgumentException($"`indices` fixes all {d} components; leave at least one free.", nameof(Indices));
         var standardized = new double[Indices.Count];
         for (int i = 0; i < Indices.Count; i++)
-            standardized[i] = (Values[i] - context.ThetaStandardizer.Mean[Indices[i]]) / context.ThetaStandardizer.Std[Indices[i]];
+            standardized[i] = context.Space.StandardizedValue(Indices[i], Values[i], $"values[{i}]");
         return new Inpainted(inner, Indices.ToArray(), standardized);
     }
 

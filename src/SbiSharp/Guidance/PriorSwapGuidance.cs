@@ -6,6 +6,8 @@ using SbiSharp.Priors;
 using static TorchSharp.torch;
 using SbiSharp.Torch;
 
+using SbiSharp.Spaces;
+
 namespace SbiSharp.Guidance;
 
 /// <summary>Samples the posterior under a new prior p′(θ) from a model trained with prior p(θ), without retraining.</summary>
@@ -51,10 +53,10 @@ public sealed class PriorSwapGuidance : DenoiserGuidance
             throw new ArgumentException($"The priors have dimension {TrainingPrior.Dimension}; the model's θ has {inner.ParameterDimension}.", nameof(inner));
         if (!Enum.IsDefined(Method))
             throw new ArgumentOutOfRangeException(nameof(Method), Method, $"`Method` must be one of {string.Join(", ", Enum.GetNames<PriorSwapMethod>())}; got {Method}.");
-        return new Swapped(inner, this, context.ThetaStandardizer);
+        return new Swapped(inner, this, context.Space);
     }
 
-    private sealed class Swapped(IDenoiser inner, PriorSwapGuidance swap, Standardizer standardizer) : IDenoiser
+    private sealed class Swapped(IDenoiser inner, PriorSwapGuidance swap, ParameterSpace space) : IDenoiser
     {
         public INoiseSchedule Schedule => inner.Schedule;
 
@@ -106,7 +108,7 @@ public sealed class PriorSwapGuidance : DenoiserGuidance
             using var grad = enable_grad();
             var outer = denoised.requires_grad;
             var u = outer ? denoised : denoised.detach().requires_grad_(true);
-            var original = standardizer.Inverse(u);
+            var original = space.ToOriginal(u);
             var logRatio = swap.NewPrior.LogProb(original).to(u.dtype) - swap.TrainingPrior.LogProb(original).to(u.dtype);
             if (!logRatio.requires_grad) return (zeros_like(denoised), withHessian ? zeros(denoised.shape[0], denoised.shape[1], denoised.shape[1], dtype: denoised.dtype, device: denoised.device) : null);
             var create = withHessian || outer;

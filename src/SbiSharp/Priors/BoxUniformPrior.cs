@@ -39,6 +39,9 @@ public sealed class BoxUniformPrior : IPrior
     /// <summary>Upper bounds.</summary>
     public IReadOnlyList<double> High => _high;
 
+    /// <summary>The box [low, high].</summary>
+    public Support Support => new(_low, _high);
+
     /// <inheritdoc />
     public Tensor Sample(long n, Generator? generator = null)
     {

@@ -15,4 +15,7 @@ public interface IPrior
 
     /// <summary>Log density log p(θ), shape (B,), for <paramref name="theta"/> of shape (B, D).</summary>
     Tensor LogProb(Tensor theta);
+
+    /// <summary>Per-coordinate bounds of the prior's mass; the default is all of ℝᴰ. Estimators choose the transform to unconstrained space from it.</summary>
+    Support Support => Support.Real(Dimension);
 }

@@ -30,6 +30,9 @@ public class IndependentPrior : IPrior
     /// <inheritdoc />
     public int Dimension { get; }
 
+    /// <summary>The components' supports, concatenated.</summary>
+    public Support Support => Support.Concat(Components.Select(c => c.Support));
+
     /// <summary>The component priors in order.</summary>
     public IReadOnlyList<IPrior> Parts => Components;
 

@@ -28,6 +28,9 @@ public sealed class LogNormalPrior : IScoredPrior
     /// <inheritdoc />
     public int Dimension => _mu.Length;
 
+    /// <summary>(0, ∞) in every coordinate.</summary>
+    public Support Support => new(new double[Dimension], Enumerable.Repeat(double.PositiveInfinity, Dimension).ToArray());
+
     /// <inheritdoc />
     public Tensor Sample(long n, Generator? generator = null)
     {

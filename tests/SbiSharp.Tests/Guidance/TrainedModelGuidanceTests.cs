@@ -36,7 +36,7 @@ public class TrainedModelGuidanceTests(TrainedGaussianLinearFixture model, ITest
         using var generator = new Generator(1);
         using var x = zeros(4000, 0);
         using var standardized = new HeunSampler(30).Sample(model.Estimator.Denoiser.Unconditional, x, generator);
-        using var samples = model.Estimator.ThetaStandardizer.Inverse(standardized);
+        using var samples = model.Estimator.Space.ToOriginal(standardized);
         AssertGaussian(samples, new double[2], 0.1, 0.15, 0.15, "unconditional");
     }
 

@@ -34,6 +34,28 @@ public class PriorContractTests
 
     [Theory]
     [MemberData(nameof(Names))]
+    public void Support_HoldsEveryDrawAndThePriorHasNoMassOutsideIt(string name)
+    {
+        var prior = Create(name);
+        var support = prior.Support;
+        Assert.Equal(prior.Dimension, support.Dimension);
+        using var g = new Generator(4);
+        using var scope = NewDisposeScope();
+        Assert.True(support.Contains(prior.Sample(20_000, g)).all().item<bool>());
+        // Points just outside a finite bound have log density −∞.
+        for (int i = 0; i < prior.Dimension; i++)
+            foreach (var (bound, step) in new[] { (support.Lower[i], -1e-3), (support.Upper[i], 1e-3) })
+            {
+                if (!double.IsFinite(bound)) continue;
+                var theta = prior.Sample(1, g).to(ScalarType.Float64);
+                theta[0, i] = tensor(bound + step, ScalarType.Float64);
+                Assert.False(support.Contains(theta).item<bool>());
+                Assert.True(double.IsNegativeInfinity(prior.LogProb(theta).item<double>()), $"{name}: coordinate {i} at {bound + step}");
+            }
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
     public void LogProb_IntegratesToOne_ByImportanceSampling(string name)
     {
         // E_q[p/q] = 1 with q a wide Gaussian proposal covering the support.

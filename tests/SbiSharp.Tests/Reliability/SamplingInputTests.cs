@@ -1,7 +1,9 @@
+using SbiSharp.Denoising;
 using SbiSharp.Estimators;
 using SbiSharp.Guidance;
 using SbiSharp.Networks;
 using SbiSharp.Sampling;
+using TorchSharp;
 
 namespace SbiSharp.Tests.Reliability;
 
@@ -38,5 +40,33 @@ public class SamplingInputTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => estimator.Sample(new[] { 0.0, 0.0 }, int.MaxValue));
         Assert.Contains("GiB in one tensor", e.Message);
         Assert.Contains("`numSamples`", e.Message);
+    }
+
+    [Fact]
+    public void Sample_GuidanceThatMakesNaN_IsRefusedAndReturnsNothing()
+    {
+        using var estimator = Tiny();
+        var options = SamplingOptions.Default with { Sampler = new EulerSampler(4), Seed = 2 };
+        var e = Assert.Throws<InvalidOperationException>(() => estimator.Sample(new[] { 0.5, -0.5 }, 20, options, guidance: new DenoiserGuidance[] { new PoisonGuidance() }));
+        Assert.Contains("Sampling produced 20 of 20 draws with NaN or Inf", e.Message);
+    }
+
+    /// <summary>Turns the first row's denoised mean into NaN at every step, as a broken guidance term or a far-out input would.</summary>
+    private sealed class PoisonGuidance : DenoiserGuidance
+    {
+        public override IDenoiser Apply(IDenoiser inner, GuidanceContext context) => new Poisoned(inner);
+
+        private sealed class Poisoned(IDenoiser inner) : IDenoiser
+        {
+            public SbiSharp.Noise.INoiseSchedule Schedule => inner.Schedule;
+            public int ParameterDimension => inner.ParameterDimension;
+
+            public TorchSharp.torch.Tensor Denoise(TorchSharp.torch.Tensor thetaT, TorchSharp.torch.Tensor logSnr, TorchSharp.torch.Tensor x)
+            {
+                using var mean = inner.Denoise(thetaT, logSnr, x);
+                using var nan = double.NaN.ToScalar();
+                return mean.fill_(nan).clone();
+            }
+        }
     }
 }

@@ -1,0 +1,142 @@
+using SbiSharp.Data;
+using SbiSharp.Estimators;
+using SbiSharp.Networks;
+using SbiSharp.Priors;
+using SbiSharp.Sampling;
+using SbiSharp.Spaces;
+using SbiSharp.Training;
+using static TorchSharp.torch;
+using SbiSharp.Torch;
+
+namespace SbiSharp.Tests.Spaces;
+
+/// <summary>An estimator built from a bounded prior keeps every draw inside the support, and its density stays normalized in θ-space.</summary>
+public class BoundedPriorEstimatorTests
+{
+    public static TheoryData<string> BoundedPriors => new() { "box", "lognormal", "product" };
+
+    private static IPrior Create(string name) => name switch
+    {
+        "box" => new BoxUniformPrior(new[] { -1.0, 0.0 }, new[] { 1.0, 3.0 }),
+        "lognormal" => new LogNormalPrior(new[] { 0.0, 0.5 }, new[] { 0.3, 0.2 }),
+        "product" => IndependentPrior.Of(new DiagonalGaussianPrior(new[] { 0.0 }, new[] { 1.0 }), new BoxUniformPrior(new[] { 2.0 }, new[] { 2.5 })),
+        _ => throw new ArgumentException(name),
+    };
+
+    private static DiffusionEstimatorOptions Small => DiffusionEstimatorOptions.Default with { Network = NetworkOptions.Default with { Width = 32, Blocks = 1 } };
+
+    private static readonly SamplingOptions Fast = SamplingOptions.Default with { Sampler = new EulerMaruyamaSampler(30), Seed = 3 };
+
+    /// <summary>x = θ + 0.3·ε: a posterior that reaches the bounds when θ is near them.</summary>
+    private static InMemoryDataset Simulate(IPrior prior, int n, long seed)
+    {
+        using var g = new Generator((ulong)seed);
+        using var scope = NewDisposeScope();
+        var theta = prior.Sample(n, g);
+        var x = theta.Plus(randn(theta.shape, generator: g).Mul(0.3));
+        return new InMemoryDataset(theta, x);
+    }
+
+    [Theory]
+    [MemberData(nameof(BoundedPriors))]
+    public void Sample_DefaultTransform_EveryDrawInsideTheSupport(string name)
+    {
+        var prior = Create(name);
+        using var estimator = new DiffusionPosteriorEstimator(prior, prior.Dimension, Small);
+        Assert.False(estimator.Transform.IsIdentity);
+        using var data = Simulate(prior, 2000, 1);
+        estimator.Train(data, TrainingOptions.Default with { Epochs = 3, BatchSize = 128 });
+        // Observations at and beyond the support's edges push mass against the bounds.
+        using var scope = NewDisposeScope();
+        var x = cat(new[] { data.X.narrow(0, 0, 3), data.X.narrow(0, 0, 1).Mul(4.0) }, 0);
+        using var result = estimator.Draw(x, 2000, Fast);
+        Assert.Equal(1.0, result.AcceptanceRate);
+        Assert.Empty(result.Warnings);
+        Assert.True(prior.Support.Contains(result.Samples.reshape(-1, prior.Dimension)).all().item<bool>());
+    }
+
+    [Fact]
+    public void Sample_IdentityTransformOnABox_RejectsDrawsOutsideAndReportsTheRate()
+    {
+        var prior = BoxUniformPrior.Cube(2, -0.5, 0.5);
+        using var estimator = new DiffusionPosteriorEstimator(prior, 2, Small, transform: ParameterTransform.Identity(prior.Support));
+        // Untrained: the network's draws spread over about N(0, 1), most of them outside the box.
+        using var result = estimator.Draw(tensor(new double[,] { { 0.0, 0.0 } }, ScalarType.Float32), 1000, Fast);
+        Assert.InRange(result.AcceptanceRate, 0.02, 0.9);
+        Assert.Empty(result.Warnings);
+        Assert.True(prior.Support.Contains(result.Samples[0]).all().item<bool>());
+        using var kept = estimator.Draw(tensor(new double[,] { { 0.0, 0.0 } }, ScalarType.Float32), 1000, Fast with { RejectOutsideSupport = false });
+        Assert.Equal(1.0, kept.AcceptanceRate);
+        Assert.False(prior.Support.Contains(kept.Samples[0]).all().item<bool>());
+    }
+
+    [Fact]
+    public void Sample_AcceptanceBelowTheThreshold_WarnsInsteadOfLoopingForEver()
+    {
+        var prior = BoxUniformPrior.Cube(2, -1e-3, 1e-3);
+        using var estimator = new DiffusionPosteriorEstimator(prior, 2, Small, transform: ParameterTransform.Identity(prior.Support));
+        using var result = estimator.Draw(tensor(new double[,] { { 0.0, 0.0 } }, ScalarType.Float32), 200, Fast);
+        Assert.True(result.AcceptanceRate < 0.01);
+        Assert.Contains(result.Warnings, w => w.Contains("fell inside the prior's support"));
+        Assert.Equal(new long[] { 1, 200, 2 }, result.Samples.shape);
+    }
+
+    [Fact]
+    public void LogProb_LogitModelOnABox_IntegratesToOneAndIsMinusInfinityOutside()
+    {
+        var prior = new BoxUniformPrior(new[] { -1.0 }, new[] { 2.0 });
+        using var estimator = new DiffusionPosteriorEstimator(prior, 1, Small);
+        using var data = Simulate(prior, 2000, 2);
+        estimator.Train(data, TrainingOptions.Default with { Epochs = 3, BatchSize = 128 });
+        using var scope = NewDisposeScope();
+        const int n = 1500;
+        var grid = linspace(-1.0, 2.0, n + 2, dtype: ScalarType.Float64).narrow(0, 1, n).unsqueeze(1);
+        var x = tensor(new double[,] { { 1.8 } }, ScalarType.Float32);
+        var density = estimator.LogProb(grid, x, new LogDensityOptions { Steps = 48 }).exp();
+        var integral = density.sum().item<double>() * 3.0 / (n + 1);
+        Assert.InRange(integral, 0.95, 1.05);
+        var outside = estimator.LogProb(tensor(new double[,] { { -1.5 }, { 2.5 } }, ScalarType.Float32), x);
+        Assert.True(outside.isneginf().all().item<bool>());
+    }
+
+    [Fact]
+    public void SaveLoad_KeepsTheTransformAndTheDraws()
+    {
+        var prior = Create("product");
+        using var estimator = new DiffusionPosteriorEstimator(prior, 2, Small);
+        using var data = Simulate(prior, 500, 4);
+        estimator.Train(data, TrainingOptions.Default with { Epochs = 1, BatchSize = 100 });
+        var path = Path.Combine(Path.GetTempPath(), $"sbisharp-space-{Guid.NewGuid():N}.sbis");
+        estimator.Save(path);
+        using var loaded = DiffusionPosteriorEstimator.Load(path);
+        File.Delete(path);
+        Assert.Equal(estimator.Transform.Kinds, loaded.Transform.Kinds);
+        Assert.Equal(estimator.Support.Upper, loaded.Support.Upper);
+        using var a = estimator.Sample(new[] { 0.1, 2.2 }, 100, Fast);
+        using var b = loaded.Sample(new[] { 0.1, 2.2 }, 100, Fast);
+        Assert.True(a.eq(b).all().item<bool>());
+    }
+
+    [Fact]
+    public void Train_ParameterOutsideTheSupport_IsRefusedWithTheRow()
+    {
+        var prior = BoxUniformPrior.Cube(2, 0, 1);
+        using var estimator = new DiffusionPosteriorEstimator(prior, 2, Small, parameterNames: new[] { "a", "b" });
+        using var theta = tensor(new double[,] { { 0.5, 0.5 }, { 0.2, 1.5 }, { 0.3, 0.3 } }, ScalarType.Float32);
+        using var data = new InMemoryDataset(theta, theta.clone());
+        var e = Assert.Throws<ArgumentException>(() => estimator.Train(data, TrainingOptions.Default with { Epochs = 1, ValidationFraction = 0.34 }));
+        Assert.Contains("'b' = 1.5, outside the support [0, 1]", e.Message);
+    }
+
+    [Fact]
+    public void SampleComposed_UsesTheStoredPriorByDefault()
+    {
+        var prior = Create("box");
+        using var estimator = new DiffusionPosteriorEstimator(prior, 2, Small);
+        using var data = Simulate(prior, 500, 5);
+        estimator.Train(data, TrainingOptions.Default with { Epochs = 1, BatchSize = 100 });
+        using var draws = estimator.SampleComposed(data.X.narrow(0, 0, 3), 200, options: Fast);
+        Assert.Equal(new long[] { 200, 2 }, draws.shape);
+        Assert.True(prior.Support.Contains(draws).all().item<bool>());
+    }
+}
