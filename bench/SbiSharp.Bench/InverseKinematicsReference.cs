@@ -59,11 +59,12 @@ internal static class InverseKinematicsReference
             md.AppendLine("|---|---|---|---|---|---|");
             foreach (var sampler in new SbiSharp.Sampling.DiffusionSampler[] { new SbiSharp.Sampling.HeunSampler(30), new SbiSharp.Sampling.HeunSampler(100), new SbiSharp.Sampling.EulerMaruyamaSampler(500) })
             {
-                using var draws4k = estimator.Sample(new[] { 0.0, 1.5 }, 4000, new SbiSharp.Estimators.SamplingOptions { Sampler = sampler, Seed = 3 });
+                using var drawn = estimator.Draw(tensor(new[] { 0.0, 1.5 }, new long[] { 1, 2 }, ScalarType.Float32), 4000, new SbiSharp.Estimators.SamplingOptions { Sampler = sampler, Seed = 3 });
+                var draws4k = drawn.Samples[0];
                 using var sd = draws4k.std(0);
                 var v = sd.data<float>().ToArray();
                 samplerRows.Add(new { sampler = sampler.Name, sd = v });
-                md.AppendLine(FormattableString.Invariant($"| {sampler.Name} | {sampler.NetworkEvaluations} | {v[0]:F3} | {v[1]:F3} | {v[2]:F3} | {v[3]:F3} |"));
+                md.AppendLine(FormattableString.Invariant($"| {sampler.Name} | {drawn.NetworkEvaluations:0.#} | {v[0]:F3} | {v[1]:F3} | {v[2]:F3} | {v[3]:F3} |"));
             }
         }
         AtomicFile.WriteAllText(Path.Combine(outDir, "ik_reference.json"), JsonSerializer.Serialize(new

@@ -86,7 +86,8 @@ internal static class SbibmBenchmark
                 var samplesPath = Path.Combine(dir, $"samples_{k}.csv");
                 if (File.Exists(resultPath) && File.Exists(samplesPath)) continue;
                 var clock = Stopwatch.StartNew();
-                using var samples = estimator.Sample(data.Observation(k), s.Draws, s.Sampling with { Seed = s.Seed + k });
+                using var drawn = estimator.Draw(Observation(data, k), s.Draws, s.Sampling with { Seed = s.Seed + k });
+                var samples = drawn.Samples[0];
                 var samplingSeconds = clock.Elapsed.TotalSeconds;
                 CsvTable.FromTensor(samples, Enumerable.Range(1, task.ParameterDimension).Select(i => $"parameter_{i}").ToArray()).Write(samplesPath);
                 using var reference = data.ReferenceSamples(k);
@@ -103,11 +104,18 @@ internal static class SbibmBenchmark
                     c2st_seconds = c2stSeconds,
                     draws = s.Draws,
                     sampler = s.Sampling.Sampler.Name,
-                    network_evaluations_per_draw = s.Sampling.Sampler.NetworkEvaluations,
+                    network_evaluations_per_draw = drawn.NetworkEvaluations,
+                    acceptance_rate = drawn.AcceptanceRate,
                 }, Json));
                 Console.WriteLine($"{name} observation {k}: C2ST {c2st.Accuracy:F3} (sampling {samplingSeconds:F1} s, C2ST {c2stSeconds:F1} s)");
             }
         }
+    }
+
+    private static Tensor Observation(SbibmData data, int k)
+    {
+        var x = data.Observation(k);
+        return tensor(x, new long[] { 1, x.Length }, ScalarType.Float32);
     }
 
     /// <summary>Pairs plot of observation 1's draws over the reference with the true parameters marked (written once, also by --report).</summary>

@@ -97,8 +97,9 @@ internal static class DemoCommand
 
         var observed = InverseKinematicsTask.TutorialObservation.ToArray();
         var clock = Stopwatch.StartNew();
-        using var samples = ConsoleProgress.Run("Sampling", 1.0, update =>
-            estimator.Sample(observed, s.Draws, s.Sampling, new SynchronousProgress<double>(f => update(f, null))));
+        using var drawn = ConsoleProgress.Run("Sampling", 1.0, update =>
+            estimator.Draw(tensor(observed, new long[] { 1, observed.Length }, ScalarType.Float32), s.Draws, s.Sampling, new SynchronousProgress<double>(f => update(f, null))));
+        var samples = drawn.Samples[0];
         var samplingSeconds = clock.Elapsed.TotalSeconds;
         CsvTable.FromTensor(samples, task.ParameterNames).Write(Path.Combine(s.Out, "samples.csv"));
 
@@ -140,7 +141,7 @@ internal static class DemoCommand
             sampling = new
             {
                 sampler = s.Sampling.Sampler.Name,
-                network_evaluations_per_draw = s.Sampling.Sampler.NetworkEvaluations,
+                network_evaluations_per_draw = drawn.NetworkEvaluations,
                 draws = s.Draws,
                 seconds = samplingSeconds,
                 median_end_point_error = reachError,

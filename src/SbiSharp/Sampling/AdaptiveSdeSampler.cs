@@ -19,8 +19,11 @@ public sealed class AdaptiveSdeSampler : DiffusionSampler
     /// <summary>Error control.</summary>
     public AdaptiveSdeOptions Options { get; }
 
-    /// <inheritdoc />
+    /// <summary>Two denoiser calls per attempted step.</summary>
     public override int EvaluationsPerStep => 2;
+
+    /// <inheritdoc />
+    public override bool IsAdaptive => true;
 
     /// <inheritdoc />
     public override string Name => $"sde-adaptive-rtol{Options.RelativeTolerance:G2}";

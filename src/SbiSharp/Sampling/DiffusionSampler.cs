@@ -68,8 +68,12 @@ public abstract class DiffusionSampler
     /// <summary>Denoiser calls per step.</summary>
     public abstract int EvaluationsPerStep { get; }
 
-    /// <summary>Denoiser (network) evaluations per draw on a fixed grid; adaptive samplers report theirs in <see cref="SamplingRun"/>.</summary>
-    public virtual int NetworkEvaluations => Steps * EvaluationsPerStep;
+    /// <summary>Whether the sampler chooses its own steps; then <see cref="Steps"/> only sets its first step size and the cost is known after the run.</summary>
+    public virtual bool IsAdaptive => false;
+
+    /// <summary>Denoiser (network) evaluations per draw known before the run: <see cref="Steps"/> × <see cref="EvaluationsPerStep"/> on a fixed grid;
+    /// null for an adaptive sampler, whose count is in <see cref="SamplingRun.NetworkEvaluations"/> (and in the estimator's <c>SamplingResult</c>).</summary>
+    public int? PlannedNetworkEvaluations => IsAdaptive ? null : Steps * EvaluationsPerStep;
 
     /// <summary>A short name for tables, e.g. "heun-40".</summary>
     public abstract string Name { get; }

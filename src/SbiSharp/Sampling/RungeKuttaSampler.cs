@@ -30,6 +30,9 @@ public abstract class RungeKuttaSampler : DiffusionSampler
     /// <inheritdoc />
     public override int EvaluationsPerStep => _tableau.Stages;
 
+    /// <inheritdoc />
+    public override bool IsAdaptive => Adaptive is not null;
+
     /// <summary>The solver's name without step count, e.g. "rk45".</summary>
     protected abstract string BaseName { get; }
 

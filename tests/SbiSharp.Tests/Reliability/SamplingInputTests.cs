@@ -69,4 +69,19 @@ public class SamplingInputTests
             }
         }
     }
+
+    [Fact]
+    public void Draw_ReportsTheNetworkEvaluationsCountedInTheRun()
+    {
+        using var estimator = Tiny();
+        using var x = TorchSharp.torch.zeros(2, 2);
+        var heun = new HeunSampler(8);
+        using (var fixedGrid = estimator.Draw(x, 30, SamplingOptions.Default with { Sampler = heun, ChunkSize = 25 }))
+            Assert.Equal((double)heun.PlannedNetworkEvaluations!, fixedGrid.NetworkEvaluations);
+        var adaptive = new AdaptiveSdeSampler();
+        Assert.Null(adaptive.PlannedNetworkEvaluations);
+        using var run = estimator.Draw(x, 30, SamplingOptions.Default with { Sampler = adaptive });
+        // At least two calls per accepted step and at least MinSteps steps: never the 2 that Steps × EvaluationsPerStep would claim.
+        Assert.True(run.NetworkEvaluations >= 2 * AdaptiveSdeOptions.Default.MinSteps, $"{run.NetworkEvaluations}");
+    }
 }

@@ -137,13 +137,17 @@ public class SamplerContractTests
         var run = sampler.Run(counting, x);
         using var _ = run.Theta;
         Assert.Equal(run.NetworkEvaluations, counting.Calls);
-        var adaptive = sampler is AdaptiveSdeSampler || sampler is RungeKuttaSampler { Adaptive: not null };
-        if (!adaptive)
+        Assert.Equal(sampler is AdaptiveSdeSampler || sampler is RungeKuttaSampler { Adaptive: not null }, sampler.IsAdaptive);
+        if (!sampler.IsAdaptive)
         {
-            Assert.Equal(sampler.NetworkEvaluations, counting.Calls);
+            Assert.Equal(sampler.PlannedNetworkEvaluations, counting.Calls);
             Assert.Equal(sampler.Steps, run.AcceptedSteps);
         }
-        else Assert.True(run.AcceptedSteps >= 10, $"{name}: {run.AcceptedSteps} accepted steps, below MinSteps");
+        else
+        {
+            Assert.Null(sampler.PlannedNetworkEvaluations);
+            Assert.True(run.AcceptedSteps >= 10, $"{name}: {run.AcceptedSteps} accepted steps, below MinSteps");
+        }
     }
 
     [Theory]
