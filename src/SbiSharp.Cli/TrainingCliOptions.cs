@@ -22,6 +22,8 @@ internal sealed class TrainingCliOptions
         CheckpointDirectory = new("--checkpoint-dir") { Description = "Folder for training checkpoints; a rerun with the same folder resumes where the last one stopped (SIGKILL included) [default: none]" };
         CheckpointInterval = new("--checkpoint-interval") { Description = "Least seconds between checkpoints (written at epoch ends and when training ends)", DefaultValueFactory = _ => _defaults.CheckpointInterval.TotalSeconds };
         Seed = new("--seed") { Description = "Seed for simulation, training and sampling", DefaultValueFactory = _ => _defaults.Seed };
+        Optimizer = new("--optimizer") { Description = $"Optimizer: {string.Join(" | ", Enum.GetNames<OptimizerChoice>().Select(n => n.ToLowerInvariant()))} (auto: AdamW on a fixed data set, Adam on --online)", DefaultValueFactory = _ => _defaults.Optimizer.ToString().ToLowerInvariant() };
+        Validation = new("--validation") { Description = $"Validation set: {string.Join(" | ", Enum.GetNames<ValidationSource>().Select(n => n.ToLowerInvariant()))} (auto: split a fixed data set, draw once from --online; none: stop on the training loss)", DefaultValueFactory = _ => _defaults.Validation.ToString().ToLowerInvariant() };
         Width = new("--width") { Description = "Hidden width of the residual MLP", DefaultValueFactory = _ => NetworkOptions.Default.Width };
         Blocks = new("--blocks") { Description = "Residual blocks", DefaultValueFactory = _ => NetworkOptions.Default.Blocks };
     }
@@ -36,12 +38,14 @@ internal sealed class TrainingCliOptions
     public Option<string?> CheckpointDirectory { get; }
     public Option<double> CheckpointInterval { get; }
     public Option<long> Seed { get; }
+    public Option<string> Optimizer { get; }
+    public Option<string> Validation { get; }
     public Option<int> Width { get; }
     public Option<int> Blocks { get; }
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Epochs, MaxSteps, BatchSize, LearningRate, Patience, ValidationFraction, TimeLimit, CheckpointDirectory, CheckpointInterval, Seed, Width, Blocks })
+        foreach (var option in new Option[] { Epochs, MaxSteps, BatchSize, LearningRate, Patience, ValidationFraction, TimeLimit, CheckpointDirectory, CheckpointInterval, Seed, Optimizer, Validation, Width, Blocks })
             command.Options.Add(option);
     }
 
@@ -57,7 +61,14 @@ internal sealed class TrainingCliOptions
         CheckpointDirectory = result.GetValue(CheckpointDirectory),
         CheckpointInterval = Seconds(result.GetValue(CheckpointInterval), "--checkpoint-interval", allowZero: true),
         Seed = result.GetValue(Seed),
+        Optimizer = Choice<OptimizerChoice>(result.GetValue(Optimizer)!, "--optimizer"),
+        Validation = Choice<ValidationSource>(result.GetValue(Validation)!, "--validation"),
     }).Validate();
+
+    private static T Choice<T>(string value, string option) where T : struct, Enum =>
+        Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _)
+            ? parsed
+            : throw new ArgumentException($"Unknown value '{value}' for {option}; valid: {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
 
     private static TimeSpan Seconds(double value, string option, bool allowZero) =>
         double.IsFinite(value) && (value > 0 || (allowZero && value == 0)) && value < TimeSpan.MaxValue.TotalSeconds

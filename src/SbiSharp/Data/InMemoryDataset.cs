@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace SbiSharp.Data;
 
 /// <summary>A fixed set of simulated pairs held in memory (offline training). Owns its tensors.</summary>
-public sealed class InMemoryDataset : ISimulationDataset, IDisposable
+public sealed class InMemoryDataset : ISplittableDataset, IDisposable
 {
     private readonly Tensor _theta;
     private readonly Tensor _x;
@@ -79,6 +79,10 @@ public sealed class InMemoryDataset : ISimulationDataset, IDisposable
         return (new InMemoryDataset(_theta.index_select(0, train), _x.index_select(0, train)),
                 new InMemoryDataset(_theta.index_select(0, val), _x.index_select(0, val)));
     }
+
+    /// <inheritdoc />
+    (ISimulationDataset Train, InMemoryDataset Validation) ISplittableDataset.SplitValidation(double validationFraction, Generator? generator) =>
+        Split(validationFraction, generator);
 
     /// <inheritdoc />
     public IEnumerable<SimulationBatch> Batches(int batchSize, int batches, Generator? generator)

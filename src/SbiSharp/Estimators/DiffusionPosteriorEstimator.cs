@@ -144,7 +144,8 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     public long ParameterCount => _network.parameters().Sum(p => p.numel());
 
     /// <summary>Trains on <paramref name="training"/>.</summary>
-    /// <param name="training">An <see cref="InMemoryDataset"/> (offline: AdamW, a validation split is held out), an <see cref="OnlineDataset"/> (fresh simulations every batch), or any streaming dataset.</param>
+    /// <param name="training">Any data set. What it gets is decided by <see cref="TrainingOptions.Optimizer"/> and <see cref="TrainingOptions.Validation"/>, not by its type:
+    /// by default a finite one (<see cref="InMemoryDataset"/>) trains with AdamW on a held-out split, a stream of fresh simulations (Count = null, e.g. <see cref="OnlineDataset"/>) with Adam, validated on pairs drawn once from it.</param>
     /// <param name="options">Optimization settings; null uses the defaults.</param>
     /// <param name="validation">Explicit validation data; default: split from an in-memory set, or simulated once for an online set.</param>
     /// <param name="progress">Receives a report after every epoch.</param>
@@ -162,22 +163,43 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         if (training is InMemoryDataset all) CheckInsideSupport(all.Theta, nameof(training));
         if (validation is not null) CheckInsideSupport(validation.Theta, nameof(validation));
         var fingerprint = o.CheckpointDirectory is null ? "" : Fingerprint(training, validation, o);
-        InMemoryDataset? ownedTrain = null, ownedValidation = null;
+        IDisposable? ownedTrain = null;
+        InMemoryDataset? ownedValidation = null;
         try
         {
             using var splitGenerator = new Generator((ulong)o.Seed + 2);
-            var online = training is OnlineDataset;
-            if (validation is null && training is InMemoryDataset memory)
+            var stream = training.Count is null;
+            if (validation is null)
             {
-                (ownedTrain, ownedValidation) = memory.Split(o.ValidationFraction, splitGenerator);
-                training = ownedTrain;
+                var source = o.Validation;
+                if (source == ValidationSource.Auto)
+                    source = training is ISplittableDataset ? ValidationSource.Split : stream ? ValidationSource.Stream
+                        : throw new ArgumentException(
+                            $"`training` ({training.GetType().Name}) is a finite data set that cannot split off a validation set (it does not implement {nameof(ISplittableDataset)}); " +
+                            $"pass `validation`, or set {nameof(TrainingOptions)}.{nameof(TrainingOptions.Validation)} = {nameof(ValidationSource.None)} to stop on the training loss.", nameof(training));
+                if (source == ValidationSource.Split)
+                {
+                    if (training is not ISplittableDataset splittable)
+                        throw new ArgumentException($"{nameof(ValidationSource)}.{nameof(ValidationSource.Split)} needs a data set that can split ({nameof(ISplittableDataset)}); `training` is a {training.GetType().Name}.", nameof(training));
+                    var (train, held) = splittable.SplitValidation(o.ValidationFraction, splitGenerator);
+                    ownedTrain = train as IDisposable;
+                    ownedValidation = held;
+                    training = train;
+                }
+                else if (source == ValidationSource.Stream)
+                {
+                    if (!stream)
+                        throw new ArgumentException($"{nameof(ValidationSource)}.{nameof(ValidationSource.Stream)} needs a stream of fresh simulations (Count = null); `training` is finite, so it would validate on its own pairs.", nameof(training));
+                    ownedValidation = Materialize(training, o.OnlineValidationSize, splitGenerator);
+                }
                 validation = ownedValidation;
             }
-            else if (validation is null && training is OnlineDataset stream)
+            var weightDecay = o.Optimizer switch
             {
-                ownedValidation = InMemoryDataset.Simulate(stream.Joint, o.OnlineValidationSize, splitGenerator);
-                validation = ownedValidation;
-            }
+                OptimizerChoice.AdamW => o.WeightDecay,
+                OptimizerChoice.Adam => 0.0,
+                _ => stream ? 0.0 : o.WeightDecay,
+            };
             FitStandardizers(training, o, splitGenerator);
             CheckSpread(logger);
             using var proposal = Options.ImportanceSampledNoise ? new NoiseLevelProposal(Schedule, Options.Prediction, Options.Loss, Options.Weighting) : null;
@@ -188,7 +210,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
                 logger?.LogWarning("The objective {Prediction}/{Loss}/{Weighting} on this schedule has an effective sample fraction of {Fraction:F3}: a few noise levels carry the gradient, and it may need far more training than the defaults to reproduce the posterior.",
                     Options.Prediction.Name, Options.Loss, Options.Weighting.Name, effective);
             var trainer = new DiffusionTrainer(TrainingDenoiser, Denoiser, new DiffusionObjective(Options.Loss, Options.Weighting, Options.Coupling, Options.ConditionDropout, proposal), o, logger);
-            var result = trainer.Run(training, validation, Prepare, online, progress, cancellationToken, fingerprint);
+            var result = trainer.Run(training, validation, Prepare, weightDecay, progress, cancellationToken, fingerprint);
             IsTrained = true;
             return result;
         }
@@ -196,6 +218,24 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         {
             ownedTrain?.Dispose();
             ownedValidation?.Dispose();
+        }
+    }
+
+    /// <summary>The first <paramref name="rows"/> pairs of one pass over a stream, as an in-memory set.</summary>
+    private static InMemoryDataset Materialize(ISimulationDataset stream, int rows, Generator generator)
+    {
+        var batches = stream.Batches(Math.Min(rows, 1_000), (rows + 999) / 1_000, generator).ToList();
+        try
+        {
+            using var scope = NewDisposeScope();
+            var theta = cat(batches.Select(b => b.Theta).ToArray(), 0);
+            var x = cat(batches.Select(b => b.X).ToArray(), 0);
+            var n = Math.Min(rows, theta.shape[0]);
+            return new InMemoryDataset(theta.narrow(0, 0, n), x.narrow(0, 0, n));
+        }
+        finally
+        {
+            foreach (var b in batches) b.Dispose();
         }
     }
 

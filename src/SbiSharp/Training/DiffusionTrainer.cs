@@ -35,12 +35,12 @@ internal sealed class DiffusionTrainer
     /// <param name="training">Training pairs.</param>
     /// <param name="validation">Held-out pairs for early stopping (may be null: then the training loss decides).</param>
     /// <param name="prepare">Maps a raw batch to standardized (θ, x) on the right device; the returned tensors are scoped.</param>
-    /// <param name="online">Whether <paramref name="training"/> simulates fresh data (Adam, no weight decay).</param>
+    /// <param name="weightDecay">Decoupled weight decay of the optimizer (0: Adam).</param>
     /// <param name="progress">Receives a report after every epoch.</param>
     /// <param name="cancellationToken">Stops after the current batch.</param>
     /// <param name="fingerprint">Identifies the configuration and data; a checkpoint of another fingerprint is refused.</param>
     public TrainingResult Run(ISimulationDataset training, InMemoryDataset? validation, Func<Simulators.SimulationBatch, (Tensor Theta, Tensor X)> prepare,
-        bool online, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, string fingerprint = "")
+        double weightDecay, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, string fingerprint = "")
     {
         var o = _options;
         var batchesPerEpoch = training.Count is { } n ? (int)((n + o.BatchSize - 1) / o.BatchSize) : o.BatchesPerEpoch;
@@ -48,7 +48,7 @@ internal sealed class DiffusionTrainer
         var lr = new WarmupCosineSchedule(o.LearningRate, totalSteps, o.WarmupFraction, o.WarmupStartFactor);
         var network = _model.Network;
         var parameters = network.parameters().ToArray();
-        using var optimizer = new AdamOptimizer(parameters, online ? 0 : o.WeightDecay);
+        using var optimizer = new AdamOptimizer(parameters, weightDecay);
         using var generator = new Generator((ulong)o.Seed);
         network.DropoutGenerator = generator;
         var ema = new ExponentialMovingAverage(network, _ema.Network, o.EmaDecay);

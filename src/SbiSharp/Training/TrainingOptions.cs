@@ -29,7 +29,13 @@ public sealed record TrainingOptions
     /// <summary>Learning rate at step 0 as a fraction of the peak.</summary>
     public double WarmupStartFactor { get; init; } = 0.1;
 
-    /// <summary>AdamW weight decay in offline training (online training uses Adam without decay).</summary>
+    /// <summary>The optimizer; the default picks AdamW for finite data and Adam for a stream of fresh simulations.</summary>
+    public OptimizerChoice Optimizer { get; init; } = OptimizerChoice.Auto;
+
+    /// <summary>Where the validation set comes from when none is passed to training; the default splits finite data and draws once from a stream.</summary>
+    public ValidationSource Validation { get; init; } = ValidationSource.Auto;
+
+    /// <summary>AdamW weight decay (unused by Adam).</summary>
     public double WeightDecay { get; init; } = 5e-3;
 
     /// <summary>Global gradient-norm clipping threshold.</summary>
@@ -38,10 +44,10 @@ public sealed record TrainingOptions
     /// <summary>Decay of the exponential moving average of the weights (the weights used for sampling).</summary>
     public double EmaDecay { get; init; } = 0.999;
 
-    /// <summary>Fraction of an offline data set held out for validation and early stopping.</summary>
+    /// <summary>Fraction of a finite data set held out for validation and early stopping (<see cref="ValidationSource.Split"/>).</summary>
     public double ValidationFraction { get; init; } = 0.1;
 
-    /// <summary>Simulations drawn once as the validation set in online training.</summary>
+    /// <summary>Pairs drawn once from a stream as its validation set (<see cref="ValidationSource.Stream"/>).</summary>
     public int OnlineValidationSize { get; init; } = 2_000;
 
     /// <summary>Epochs without a new best validation loss before training stops; 0 turns early stopping off.</summary>
@@ -69,6 +75,10 @@ public sealed record TrainingOptions
         Check.PositiveValue(LearningRate, nameof(LearningRate));
         Check.Probability(WarmupFraction, nameof(WarmupFraction));
         Check.PositiveValue(WarmupStartFactor, nameof(WarmupStartFactor));
+        if (!Enum.IsDefined(Optimizer))
+            throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, $"`Optimizer` must be one of {string.Join(", ", Enum.GetNames<OptimizerChoice>())}; got {Optimizer}.");
+        if (!Enum.IsDefined(Validation))
+            throw new ArgumentOutOfRangeException(nameof(Validation), Validation, $"`Validation` must be one of {string.Join(", ", Enum.GetNames<ValidationSource>())}; got {Validation}.");
         if (WeightDecay < 0) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, $"`WeightDecay` must be non-negative; got {WeightDecay}.");
         Check.PositiveValue(GradientClipNorm, nameof(GradientClipNorm));
         Check.Probability(EmaDecay, nameof(EmaDecay));
