@@ -8,13 +8,13 @@ internal sealed class SamplingCliOptions
 {
     public Option<string> Sampler { get; } = new("--sampler")
     {
-        Description = $"Sampler: {string.Join(" | ", SamplerNames.Valid)}",
-        DefaultValueFactory = _ => SamplingOptions.Default.Sampler is SbiSharp.Sampling.HeunSampler ? "heun" : "euler-maruyama",
+        Description = $"Sampler ({SamplerNames.Help})",
+        DefaultValueFactory = _ => SbiSharp.Registration.Registries.Samplers.Find(SamplingOptions.Default.Sampler.GetType())?.Name ?? SamplerNames.Valid[0],
     };
 
-    public Option<int?> Steps { get; } = new("--steps") { Description = $"Sampler steps (default per sampler: {SamplerNames.DefaultSteps})" };
+    public Option<int?> Steps { get; } = new("--steps") { Description = "Sampler steps (default: the sampler's own, listed under --sampler)" };
 
-    public Option<double?> RelativeTolerance { get; } = new("--rtol") { Description = $"Relative tolerance of the adaptive samplers (default {SamplerNames.DefaultTolerances})" };
+    public Option<double?> RelativeTolerance { get; } = new("--rtol") { Description = "Relative tolerance of the adaptive samplers (default: the sampler's own, listed under --sampler)" };
 
     public Option<int> ChunkSize { get; } = new("--chunk-size") { Description = "Most rows integrated at once (bounds memory)", DefaultValueFactory = _ => SamplingOptions.Default.ChunkSize };
 

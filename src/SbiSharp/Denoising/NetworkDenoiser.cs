@@ -6,7 +6,7 @@ using SbiSharp.Torch;
 
 namespace SbiSharp.Denoising;
 
-/// <summary>A denoiser backed by a <see cref="ResidualMlp"/>, whose output a <see cref="Denoising.Parameterization"/> turns into the denoised mean.</summary>
+/// <summary>A denoiser backed by a <see cref="ConditionalNetwork"/>, whose output a <see cref="Denoising.Parameterization"/> turns into the denoised mean.</summary>
 /// <remarks>
 /// The network sees c_in·θ_t with c_in = 1/√(α² + σ²), which has unit variance for standardized data under every variance
 /// form (EDM's input scaling, Karras et al. 2022), and λ rescaled linearly from [λ_min, λ_max] to [−1, 1] as its time input.
@@ -18,7 +18,7 @@ public sealed class NetworkDenoiser : IDenoiser
     /// <param name="schedule">The noise schedule it was trained with.</param>
     /// <param name="parameterization">What it predicts.</param>
     /// <param name="hasPresenceFlag">Whether the network's last observation input is the "observation present" flag (trained with condition dropout).</param>
-    public NetworkDenoiser(ResidualMlp network, INoiseSchedule schedule, Parameterization parameterization, bool hasPresenceFlag = false)
+    public NetworkDenoiser(ConditionalNetwork network, INoiseSchedule schedule, Parameterization parameterization, bool hasPresenceFlag = false)
     {
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
@@ -41,7 +41,7 @@ public sealed class NetworkDenoiser : IDenoiser
         : throw new InvalidOperationException("The model was trained without condition dropout (`ConditionDropout` = 0), so it has no unconditional denoiser; train with `ConditionDropout` > 0 (e.g. 0.1), or give an analytic prior.");
 
     /// <summary>The network.</summary>
-    public ResidualMlp Network { get; }
+    public ConditionalNetwork Network { get; }
 
     /// <inheritdoc />
     public INoiseSchedule Schedule { get; }
@@ -76,8 +76,10 @@ public sealed class NetworkDenoiser : IDenoiser
         var input = thetaT / (alpha.Square().Plus(sigma.Square())).sqrt();
         // Sampling one observation: every row shares x and λ, so their parts of the network are computed once and broadcast.
         var rows = thetaT.shape[0];
-        var time = TimeFeature(rows > 1 && AllRowsEqual(logSnr) ? logSnr.narrow(0, 0, 1) : logSnr);
-        var condition = rows > 1 && x.shape[0] == rows && AllRowsEqual(x) ? x.narrow(0, 0, 1) : x;
+        var shared = Network.BroadcastsSharedInputs;
+        var time = TimeFeature(shared && rows > 1 && AllRowsEqual(logSnr) ? logSnr.narrow(0, 0, 1) : logSnr);
+        var condition = shared && rows > 1 && x.shape[0] == rows && AllRowsEqual(x) ? x.narrow(0, 0, 1)
+            : !shared && x.shape[0] == 1 && rows > 1 ? x.expand(rows, -1) : x;
         var raw = Network.forward(input, time, condition);
         return Parameterization.ToDenoised(raw, thetaT, logSnr, alpha, sigma).MoveToOuterDisposeScope();
     }

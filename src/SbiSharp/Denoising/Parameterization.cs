@@ -9,13 +9,7 @@ namespace SbiSharp.Denoising;
 /// network output to D; losses (<see cref="Training.LossSpace"/>) and samplers work from D. Stored in the model file by its
 /// type name. See Kingma &amp; Gao 2023 (arXiv:2303.00848) and Arruda et al. 2025 (the diffusion-for-SBI review).
 /// </remarks>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "prediction")]
-[JsonDerivedType(typeof(EdmParameterization), "F")]
-[JsonDerivedType(typeof(NoiseParameterization), "noise")]
-[JsonDerivedType(typeof(VelocityParameterization), "velocity")]
-[JsonDerivedType(typeof(DataParameterization), "data")]
-[JsonDerivedType(typeof(ScoreParameterization), "score")]
-[JsonDerivedType(typeof(FlowVelocityParameterization), "flow-velocity")]
+[JsonConverter(typeof(ParameterizationJsonConverter))]
 public abstract class Parameterization
 {
     /// <summary>A short name for tables: "F", "noise", "velocity", "data", "score" or "flow-velocity".</summary>

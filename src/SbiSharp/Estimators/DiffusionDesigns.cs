@@ -14,11 +14,22 @@ namespace SbiSharp.Estimators;
 /// </remarks>
 public static class DiffusionDesigns
 {
-    /// <summary>Every name <see cref="Apply"/> accepts, the default first.</summary>
-    public static IReadOnlyList<string> Names { get; } = new[]
+    /// <summary>Each design as a change of the options, the default first; the one place a design's name is spelled.</summary>
+    private static readonly (string Name, Func<DiffusionEstimatorOptions, DiffusionEstimatorOptions> Apply)[] Table =
     {
-        "edm-vp", "edm-ve", "cosine-v", "cosine-eps", "linear-vp-eps", "flow-matching", "flow-matching-a-0.6", "flow-matching-ot", "flow-matching-cot",
+        ("edm-vp", o => Edm(o) with { Schedule = new EdmSchedule() }),
+        ("edm-ve", o => Edm(o) with { Schedule = new EdmSchedule(EdmScheduleOptions.Default with { Form = VarianceForm.Exploding }) }),
+        ("cosine-v", o => o with { Schedule = new CosineSchedule(), Prediction = new VelocityParameterization(), Loss = LossSpace.Noise, Weighting = new SigmoidWeighting(), Coupling = null }),
+        ("cosine-eps", o => o with { Schedule = new CosineSchedule(), Prediction = new NoiseParameterization(), Loss = LossSpace.Noise, Weighting = new SigmoidWeighting(), Coupling = null }),
+        ("linear-vp-eps", o => o with { Schedule = new LinearVPSchedule(), Prediction = new NoiseParameterization(), Loss = LossSpace.Noise, Weighting = new UniformWeighting(), Coupling = null }),
+        ("flow-matching", Flow),
+        ("flow-matching-a-0.6", o => Flow(o) with { Schedule = new RectifiedFlowSchedule(timePower: -0.6) }),
+        ("flow-matching-ot", o => Flow(o) with { Coupling = OptimalTransportOptions.Default }),
+        ("flow-matching-cot", o => Flow(o) with { Coupling = OptimalTransportOptions.Conditional }),
     };
+
+    /// <summary>Every name <see cref="Apply"/> accepts, the default first.</summary>
+    public static IReadOnlyList<string> Names { get; } = Table.Select(d => d.Name).ToArray();
 
     /// <summary>Returns <paramref name="options"/> with the schedule, prediction, loss, weighting and coupling of design <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
@@ -26,20 +37,14 @@ public static class DiffusionDesigns
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(name);
-        var edm = options with { Prediction = new EdmParameterization(), Loss = LossSpace.Noise, Weighting = new EdmWeighting(), Coupling = null };
-        var flow = options with { Schedule = new RectifiedFlowSchedule(), Prediction = new FlowVelocityParameterization(), Loss = LossSpace.FlowVelocity, Weighting = new UniformWeighting(), Coupling = null };
-        return name.ToLowerInvariant() switch
-        {
-            "edm-vp" => edm with { Schedule = new EdmSchedule() },
-            "edm-ve" => edm with { Schedule = new EdmSchedule(EdmScheduleOptions.Default with { Form = VarianceForm.Exploding }) },
-            "cosine-v" => options with { Schedule = new CosineSchedule(), Prediction = new VelocityParameterization(), Loss = LossSpace.Noise, Weighting = new SigmoidWeighting(), Coupling = null },
-            "cosine-eps" => options with { Schedule = new CosineSchedule(), Prediction = new NoiseParameterization(), Loss = LossSpace.Noise, Weighting = new SigmoidWeighting(), Coupling = null },
-            "linear-vp-eps" => options with { Schedule = new LinearVPSchedule(), Prediction = new NoiseParameterization(), Loss = LossSpace.Noise, Weighting = new UniformWeighting(), Coupling = null },
-            "flow-matching" => flow,
-            "flow-matching-a-0.6" => flow with { Schedule = new RectifiedFlowSchedule(timePower: -0.6) },
-            "flow-matching-ot" => flow with { Coupling = OptimalTransportOptions.Default },
-            "flow-matching-cot" => flow with { Coupling = OptimalTransportOptions.Conditional },
-            _ => throw new ArgumentException($"Unknown design '{name}'; valid: {string.Join(", ", Names)}.", nameof(name)),
-        };
+        foreach (var design in Table)
+            if (string.Equals(design.Name, name, StringComparison.OrdinalIgnoreCase)) return design.Apply(options);
+        throw new ArgumentException($"Unknown design '{name}'; valid: {string.Join(", ", Names)}.", nameof(name));
     }
+
+    private static DiffusionEstimatorOptions Edm(DiffusionEstimatorOptions o) =>
+        o with { Prediction = new EdmParameterization(), Loss = LossSpace.Noise, Weighting = new EdmWeighting(), Coupling = null };
+
+    private static DiffusionEstimatorOptions Flow(DiffusionEstimatorOptions o) =>
+        o with { Schedule = new RectifiedFlowSchedule(), Prediction = new FlowVelocityParameterization(), Loss = LossSpace.FlowVelocity, Weighting = new UniformWeighting(), Coupling = null };
 }

@@ -12,8 +12,8 @@ public sealed record DiffusionEstimatorOptions
     /// <summary>Default options.</summary>
     public static DiffusionEstimatorOptions Default { get; } = new();
 
-    /// <summary>Network architecture.</summary>
-    public NetworkOptions Network { get; init; } = NetworkOptions.Default;
+    /// <summary>The conditional network (default: the residual MLP); any <see cref="NetworkSpec"/> registered in <see cref="Registration.Registries.Networks"/>.</summary>
+    public NetworkSpec Network { get; init; } = NetworkOptions.Default;
 
     /// <summary>Noise schedule (one of the library's schedules, so that it can be saved).</summary>
     public INoiseSchedule Schedule { get; init; } = new EdmSchedule();

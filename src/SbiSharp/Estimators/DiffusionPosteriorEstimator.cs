@@ -24,7 +24,7 @@ namespace SbiSharp.Estimators;
 /// from a prior: logit for a box, log for a half line; the identity otherwise), then θ and x are standardized with statistics of the
 /// training data (all stored with the model, inverted when sampling). Draws come back in the prior's space, and <see cref="LogProb"/>
 /// includes the transform's log-Jacobian.
-/// The denoiser is a <see cref="ResidualMlp"/> whose schedule, prediction target and loss come from
+/// The denoiser's network comes from <see cref="DiffusionEstimatorOptions.Network"/> (default: a <see cref="ResidualMlp"/>); its schedule, prediction target and loss come from
 /// <see cref="DiffusionEstimatorOptions"/> (default: EDM schedule in variance-preserving form with F-prediction); sampling uses the exponential moving average of the weights. See Arruda et al. 2025 (diffusion models for SBI) and
 /// Karras et al. 2022 (arXiv:2206.00364).
 /// Thread safety: <see cref="Sample(Tensor, int, SamplingOptions?, IProgress{double}?, IReadOnlyList{DenoiserGuidance}?)"/>, <see cref="SampleComposed"/> and
@@ -34,8 +34,8 @@ namespace SbiSharp.Estimators;
 public sealed class DiffusionPosteriorEstimator : IDisposable
 {
     private const string Kind = "diffusion-posterior-estimator";
-    private readonly ResidualMlp _network;
-    private readonly ResidualMlp _ema;
+    private readonly ConditionalNetwork _network;
+    private readonly ConditionalNetwork _ema;
     private readonly Device _device;
     private readonly object _sync = new();
 
@@ -82,8 +82,8 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             throw new ArgumentException($"`parameterNames` must have {parameterDimension} entries; got {ParameterNames.Count}.", nameof(parameterNames));
         using var generator = new Generator((ulong)Options.InitializationSeed);
         var inputs = observationDimension + (Options.ConditionDropout > 0 ? 1 : 0);
-        _network = new ResidualMlp(parameterDimension, inputs, Options.Network, generator);
-        _ema = new ResidualMlp(parameterDimension, inputs, Options.Network, generator);
+        _network = CreateNetwork(parameterDimension, inputs, generator);
+        _ema = CreateNetwork(parameterDimension, inputs, generator);
         _network.to(_device);
         _ema.to(_device);
         _network.eval();
@@ -93,6 +93,16 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         TrainingDenoiser = new NetworkDenoiser(_network, Schedule, Options.Prediction, Options.ConditionDropout > 0);
         ThetaStandardizer = Standardizer.Identity(parameterDimension);
         XStandardizer = Standardizer.Identity(observationDimension);
+    }
+
+    private ConditionalNetwork CreateNetwork(int parameterDimension, int inputs, Generator generator)
+    {
+        var network = Options.Network.Create(parameterDimension, inputs, generator)
+            ?? throw new InvalidOperationException($"{Options.Network.GetType().Name}.Create returned null.");
+        if (network.ParameterDimension != parameterDimension || network.ObservationDimension != inputs)
+            throw new InvalidOperationException(
+                $"{Options.Network.GetType().Name}.Create built a network for Dθ = {network.ParameterDimension}, Dx = {network.ObservationDimension}; the estimator asked for Dθ = {parameterDimension}, Dx = {inputs}.");
+        return network;
     }
 
     /// <summary>The options it was built with.</summary>

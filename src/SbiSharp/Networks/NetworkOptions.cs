@@ -1,7 +1,7 @@
 namespace SbiSharp.Networks;
 
-/// <summary>Architecture of the residual MLP denoiser backbone (BayesFlow's default).</summary>
-public sealed record NetworkOptions
+/// <summary>Architecture of the residual MLP denoiser backbone (BayesFlow's default); registered as "residual-mlp".</summary>
+public sealed record NetworkOptions : NetworkSpec
 {
     /// <summary>Default options.</summary>
     public static NetworkOptions Default { get; } = new();
@@ -21,8 +21,12 @@ public sealed record NetworkOptions
     /// <summary>Standard deviation of the initial Fourier frequencies.</summary>
     public double FourierScale { get; init; } = 30.0;
 
+    /// <inheritdoc />
+    public override ConditionalNetwork Create(int parameterDimension, int observationDimension, TorchSharp.torch.Generator? generator) =>
+        new ResidualMlp(parameterDimension, observationDimension, this, generator);
+
     /// <summary>Throws on the first invalid field.</summary>
-    public NetworkOptions Validate()
+    public override NetworkOptions Validate()
     {
         Internal.Check.PositiveValue(Width, nameof(Width));
         Internal.Check.PositiveValue(Blocks, nameof(Blocks));

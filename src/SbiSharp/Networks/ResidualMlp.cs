@@ -13,7 +13,7 @@ namespace SbiSharp.Networks;
 /// trainable random Fourier features [sin 2πωτ, cos 2πωτ] with ω ~ N(0, scale²), plus τ itself (Tancik et al. 2020,
 /// arXiv:2006.10739). The output layer starts at zero, so an untrained F-model returns c_skip·θ_t.
 /// </remarks>
-public sealed class ResidualMlp : nn.Module<Tensor, Tensor, Tensor, Tensor>
+public sealed class ResidualMlp : ConditionalNetwork
 {
     private readonly Linear thetaIn;
     private readonly Linear xIn;
@@ -26,13 +26,9 @@ public sealed class ResidualMlp : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// <param name="observationDimension">Dx.</param>
     /// <param name="options">Architecture.</param>
     /// <param name="generator">Initialization randomness (null: torch's global generator).</param>
-    public ResidualMlp(int parameterDimension, int observationDimension, NetworkOptions options, Generator? generator = null) : base(nameof(ResidualMlp))
+    public ResidualMlp(int parameterDimension, int observationDimension, NetworkOptions options, Generator? generator = null) : base(nameof(ResidualMlp), parameterDimension, observationDimension)
     {
-        Check.PositiveValue(parameterDimension, nameof(parameterDimension));
-        Check.PositiveValue(observationDimension, nameof(observationDimension));
         Options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
-        ParameterDimension = parameterDimension;
-        ObservationDimension = observationDimension;
         var w = options.Width;
         thetaIn = nn.Linear(parameterDimension, w);
         xIn = nn.Linear(observationDimension, w);
@@ -62,15 +58,13 @@ public sealed class ResidualMlp : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// <summary>The architecture.</summary>
     public NetworkOptions Options { get; }
 
-    /// <summary>Dθ.</summary>
-    public int ParameterDimension { get; }
-
-    /// <summary>Dx.</summary>
-    public int ObservationDimension { get; }
+    /// <summary>Time (1, 1) and x (1, Dx) are broadcast over the batch.</summary>
+    public override bool BroadcastsSharedInputs => true;
 
     /// <summary>Random source for dropout masks (null: torch's global generator).</summary>
-    public Generator? DropoutGenerator
+    public override Generator? DropoutGenerator
     {
+        get => blocks.Count > 0 ? blocks[0].DropoutGenerator : null;
         set
         {
             foreach (var b in blocks) b.DropoutGenerator = value;

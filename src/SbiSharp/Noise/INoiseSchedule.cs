@@ -9,12 +9,7 @@ namespace SbiSharp.Noise;
 /// The forward SDE dθ_t = f(t) θ_t dt + g(t) dW has f = (d log α/dλ)·λ′(t) and g² = −λ′(t)·σ_t²
 /// (Kingma et al. 2021, arXiv:2107.00630), which is what the samplers use. The library's schedules are stored in model files by type name.
 /// </remarks>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "schedule")]
-[JsonDerivedType(typeof(EdmSchedule), "edm")]
-[JsonDerivedType(typeof(CosineSchedule), "cosine")]
-[JsonDerivedType(typeof(LinearVPSchedule), "linear-vp")]
-[JsonDerivedType(typeof(GeometricVESchedule), "geometric-ve")]
-[JsonDerivedType(typeof(RectifiedFlowSchedule), "rectified-flow")]
+[JsonConverter(typeof(ScheduleJsonConverter))]
 public interface INoiseSchedule
 {
     /// <summary>Smallest log-SNR on the sampling path (at t = 1).</summary>

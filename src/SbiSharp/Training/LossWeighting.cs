@@ -6,11 +6,7 @@ namespace SbiSharp.Training;
 
 /// <summary>A per-noise-level weight w(λ) multiplying the squared error of the chosen <see cref="LossSpace"/>.</summary>
 /// <remarks>Kingma &amp; Gao 2023 (arXiv:2303.00848) show every weighting is an ELBO under data augmentation; the choice changes which noise levels the network fits best.</remarks>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "weighting")]
-[JsonDerivedType(typeof(UniformWeighting), "none")]
-[JsonDerivedType(typeof(SigmoidWeighting), "sigmoid")]
-[JsonDerivedType(typeof(LikelihoodWeighting), "likelihood")]
-[JsonDerivedType(typeof(EdmWeighting), "edm")]
+[JsonConverter(typeof(WeightingJsonConverter))]
 public abstract class LossWeighting
 {
     /// <summary>A short name for tables.</summary>

@@ -89,7 +89,7 @@ public class EstimatorTests
     [Fact]
     public void Load_WeightsOfAnotherArchitecture_NamesTheMismatch()
     {
-        using var wide = new DiffusionPosteriorEstimator(2, 2, Small with { Network = Small.Network with { Width = 48 } });
+        using var wide = new DiffusionPosteriorEstimator(2, 2, Small with { Network = ((NetworkOptions)Small.Network) with { Width = 48 } });
         using var narrow = new DiffusionPosteriorEstimator(2, 2, Small);
         var path = Path.Combine(Path.GetTempPath(), $"sbisharp-{Guid.NewGuid():N}.sbis");
         try
@@ -153,7 +153,7 @@ public class EstimatorTests
             // Consume torch's global generator differently before each run: nothing seeded may depend on it.
             randn(globalDraws).Dispose();
             using var data = InMemoryDataset.Simulate(task.Joint(), 600, new Generator(1));
-            using var estimator = new DiffusionPosteriorEstimator(2, 2, Small with { Network = Small.Network with { Dropout = 0.1 } });
+            using var estimator = new DiffusionPosteriorEstimator(2, 2, Small with { Network = ((NetworkOptions)Small.Network) with { Dropout = 0.1 } });
             estimator.Train(data, Quick);
             return estimator.Sample(new[] { 0.3, -0.2 }, 50, new SamplingOptions { Sampler = new EulerMaruyamaSampler(10), Seed = 2 });
         }

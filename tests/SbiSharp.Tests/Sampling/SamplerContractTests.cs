@@ -9,26 +9,26 @@ namespace SbiSharp.Tests.Sampling;
 /// <summary>Every sampler, driven by the exact Gaussian denoiser, must reproduce the exact posterior without any training.</summary>
 public class SamplerContractTests
 {
-    public static TheoryData<string> Samplers => new()
+    /// <summary>Every registered sampler: a new one is tested by these contracts without touching this file.</summary>
+    public static TheoryData<string> Samplers
     {
-        "euler-maruyama", "heun", "dpm-solver++", "euler", "rk45", "tsit5", "rk45-adaptive", "tsit5-adaptive", "sde-adaptive", "langevin-pc", "ancestral",
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var name in SbiSharp.Registration.Registries.Samplers.Names) data.Add(name);
+            return data;
+        }
+    }
+
+    /// <summary>Steps at which the exact-denoiser tests' tolerances hold (discretization error below Monte Carlo error); others use their defaults.</summary>
+    private static readonly Dictionary<string, int> AccurateSteps = new()
+    {
+        ["euler-maruyama"] = 500, ["heun"] = 40, ["dpm-solver++"] = 30, ["euler"] = 400, ["rk45"] = 12, ["tsit5"] = 12, ["langevin-pc"] = 250, ["ancestral"] = 1000,
     };
 
-    internal static DiffusionSampler Create(string name, double stopTime = 0) => name switch
-    {
-        "euler-maruyama" => new EulerMaruyamaSampler(500, stopTime: stopTime),
-        "heun" => new HeunSampler(40, stopTime: stopTime),
-        "dpm-solver++" => new DpmSolverPlusPlusSampler(30, stopTime: stopTime),
-        "euler" => new EulerSampler(400, stopTime: stopTime),
-        "rk45" => new DormandPrinceSampler(12, stopTime: stopTime),
-        "tsit5" => new Tsit5Sampler(12, stopTime: stopTime),
-        "rk45-adaptive" => new DormandPrinceSampler(adaptive: AdaptiveStepOptions.Default, stopTime: stopTime),
-        "tsit5-adaptive" => new Tsit5Sampler(adaptive: AdaptiveStepOptions.Default, stopTime: stopTime),
-        "sde-adaptive" => new AdaptiveSdeSampler(stopTime: stopTime),
-        "langevin-pc" => new LangevinCorrectorSampler(250, stopTime: stopTime),
-        "ancestral" => new AncestralSampler(1000, stopTime: stopTime),
-        _ => throw new ArgumentException(name),
-    };
+    internal static DiffusionSampler Create(string name, double stopTime = 0) =>
+        SbiSharp.Registration.Registries.Samplers.Create(name, new SbiSharp.Registration.CreationArguments(
+            Steps: AccurateSteps.TryGetValue(name, out var steps) ? steps : null, StopTime: stopTime));
 
     [Theory]
     [MemberData(nameof(Samplers))]

@@ -1,0 +1,87 @@
+using SbiSharp.Denoising;
+using SbiSharp.Networks;
+using SbiSharp.Noise;
+using SbiSharp.Sampling;
+using SbiSharp.Training;
+
+namespace SbiSharp.Registration;
+
+/// <summary>The library's registries, one per concept, with the built-in types registered (the default first). A user's type registered
+/// here is saved and loaded in model files and offered by the command line.</summary>
+public static class Registries
+{
+    /// <summary>Noise schedules (model files: "schedule").</summary>
+    public static Registry<INoiseSchedule> Schedules { get; } = CreateSchedules();
+
+    /// <summary>Prediction targets of the network (model files: "prediction").</summary>
+    public static Registry<Parameterization> Parameterizations { get; } = CreateParameterizations();
+
+    /// <summary>Loss weightings over noise levels (model files: "weighting").</summary>
+    public static Registry<LossWeighting> Weightings { get; } = CreateWeightings();
+
+    /// <summary>Samplers (the command line's --sampler; samplers are not stored in model files). Arguments: steps, relative tolerance.</summary>
+    public static Registry<DiffusionSampler> Samplers { get; } = CreateSamplers();
+
+    /// <summary>Conditional networks (model files: "network").</summary>
+    public static Registry<NetworkSpec> Networks { get; } = CreateNetworks();
+
+    private static Registry<INoiseSchedule> CreateSchedules()
+    {
+        var r = new Registry<INoiseSchedule>("schedule", "schedule");
+        r.Register("edm", () => new EdmSchedule(), "EDM (Karras et al. 2022), variance preserving by default");
+        r.Register("cosine", () => new CosineSchedule(), "cosine (Nichol & Dhariwal 2021)");
+        r.Register("linear-vp", () => new LinearVPSchedule(), "linear β variance-preserving (Ho et al. 2020)");
+        r.Register("geometric-ve", () => new GeometricVESchedule(), "geometric variance-exploding (Song et al. 2021)");
+        r.Register("rectified-flow", () => new RectifiedFlowSchedule(), "rectified flow / flow matching path (Lipman et al. 2023)");
+        return r;
+    }
+
+    private static Registry<Parameterization> CreateParameterizations()
+    {
+        var r = new Registry<Parameterization>("parameterization", "prediction");
+        r.Register("F", () => new EdmParameterization(), "EDM preconditioned F-prediction");
+        r.Register("noise", () => new NoiseParameterization(), "ε-prediction");
+        r.Register("velocity", () => new VelocityParameterization(), "v-prediction");
+        r.Register("data", () => new DataParameterization(), "x₀ (clean θ) prediction");
+        r.Register("score", () => new ScoreParameterization(), "score prediction");
+        r.Register("flow-velocity", () => new FlowVelocityParameterization(), "flow-matching velocity");
+        return r;
+    }
+
+    private static Registry<LossWeighting> CreateWeightings()
+    {
+        var r = new Registry<LossWeighting>("weighting", "weighting");
+        r.Register("edm", () => new EdmWeighting(), "EDM weighting (Karras et al. 2022)");
+        r.Register("none", () => new UniformWeighting(), "unweighted");
+        r.Register("sigmoid", () => new SigmoidWeighting(), "sigmoid of the log-SNR (Kingma & Gao 2023)");
+        r.Register("likelihood", () => new LikelihoodWeighting(), "likelihood (ELBO) weighting");
+        return r;
+    }
+
+    private static Registry<DiffusionSampler> CreateSamplers()
+    {
+        var r = new Registry<DiffusionSampler>("sampler", "sampler");
+        static double Stop(CreationArguments a) => a.StopTime ?? 0;
+        AdaptiveStepOptions Ode(CreationArguments a) => a.RelativeTolerance is { } rtol ? AdaptiveStepOptions.Default with { RelativeTolerance = rtol } : AdaptiveStepOptions.Default;
+        r.Register("heun", a => new HeunSampler(a.Steps ?? HeunSampler.DefaultSteps, stopTime: Stop(a)), $"Heun's 2nd-order probability-flow ODE solver ({HeunSampler.DefaultSteps} steps)");
+        r.Register("euler", a => new EulerSampler(a.Steps ?? EulerSampler.DefaultSteps, stopTime: Stop(a)), $"Euler ODE steps ({EulerSampler.DefaultSteps})");
+        r.Register("euler-maruyama", a => new EulerMaruyamaSampler(a.Steps ?? EulerMaruyamaSampler.DefaultSteps, stopTime: Stop(a)), $"Euler–Maruyama reverse SDE ({EulerMaruyamaSampler.DefaultSteps})");
+        r.Register("dpm-solver++", a => new DpmSolverPlusPlusSampler(a.Steps ?? DpmSolverPlusPlusSampler.DefaultSteps, stopTime: Stop(a)), $"DPM-Solver++(2M) ({DpmSolverPlusPlusSampler.DefaultSteps})");
+        r.Register("rk45", a => new DormandPrinceSampler(a.Steps ?? DormandPrinceSampler.DefaultSteps, stopTime: Stop(a)), $"Dormand–Prince 5(4), fixed grid ({DormandPrinceSampler.DefaultSteps})");
+        r.Register("tsit5", a => new Tsit5Sampler(a.Steps ?? Tsit5Sampler.DefaultSteps, stopTime: Stop(a)), $"Tsitouras 5(4), fixed grid ({Tsit5Sampler.DefaultSteps})");
+        r.Register("rk45-adaptive", a => new DormandPrinceSampler(a.Steps ?? DormandPrinceSampler.DefaultSteps, Ode(a), stopTime: Stop(a)), $"Dormand–Prince with error control (rtol {AdaptiveStepOptions.Default.RelativeTolerance})");
+        r.Register("tsit5-adaptive", a => new Tsit5Sampler(a.Steps ?? Tsit5Sampler.DefaultSteps, Ode(a), stopTime: Stop(a)), $"Tsitouras with error control (rtol {AdaptiveStepOptions.Default.RelativeTolerance})");
+        r.Register("sde-adaptive", a => new AdaptiveSdeSampler(a.RelativeTolerance is { } rtol ? AdaptiveSdeOptions.Default with { RelativeTolerance = rtol } : AdaptiveSdeOptions.Default, stopTime: Stop(a)),
+            $"adaptive reverse SDE (Jolicoeur-Martineau et al. 2021; rtol {AdaptiveSdeOptions.Default.RelativeTolerance})");
+        r.Register("langevin-pc", a => new LangevinCorrectorSampler(a.Steps ?? LangevinCorrectorSampler.DefaultSteps, stopTime: Stop(a)), $"predictor–corrector with Langevin steps ({LangevinCorrectorSampler.DefaultSteps})");
+        r.Register("ancestral", a => new AncestralSampler(a.Steps ?? AncestralSampler.DefaultSteps, stopTime: Stop(a)), $"ancestral (DDPM) sampling ({AncestralSampler.DefaultSteps})");
+        return r;
+    }
+
+    private static Registry<NetworkSpec> CreateNetworks()
+    {
+        var r = new Registry<NetworkSpec>("network", "network");
+        r.Register("residual-mlp", () => NetworkOptions.Default, "residual MLP with FiLM noise-level conditioning (the default)");
+        return r;
+    }
+}

@@ -1,0 +1,63 @@
+using SbiSharp.Networks;
+using SbiSharp.Noise;
+using SbiSharp.Registration;
+using SbiSharp.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SbiSharp.Tests.Registration;
+
+/// <summary>A schedule written outside the library: λ linear in t from <see cref="Max"/> to <see cref="Min"/>, variance preserving.</summary>
+public sealed class LinearLogSnrSchedule(double min = -10, double max = 10) : LogSnrSchedule(VarianceForm.Preserving)
+{
+    public double Min { get; } = min;
+    public double Max { get; } = max;
+    public override double LogSnr(double t) => Max + (Min - Max) * CheckTime(t);
+    public override double LogSnrDerivative(double t) => Min - Max;
+    protected override Tensor LogSnr(Tensor t) => t.Mul(Min - Max).Add(Max);
+}
+
+/// <summary>A network written outside the library: one hidden SiLU layer on [θ_t, time, x].</summary>
+public sealed class TinyMlp : ConditionalNetwork
+{
+    private readonly Linear hidden;
+    private readonly Linear output;
+
+    public TinyMlp(int parameterDimension, int observationDimension, int width, Generator? generator) : base(nameof(TinyMlp), parameterDimension, observationDimension)
+    {
+        hidden = nn.Linear(parameterDimension + 1 + observationDimension, width);
+        output = nn.Linear(width, parameterDimension);
+        RegisterComponents();
+        using (no_grad())
+            foreach (var p in parameters())
+                p.copy_(rand(p.shape, generator: generator).Sub(0.5).Mul(0.2));
+    }
+
+    public override Tensor forward(Tensor thetaT, Tensor time, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var h = nn.functional.silu(hidden.forward(cat(new[] { thetaT, time, x }, 1)));
+        return output.forward(h).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>The spec of <see cref="TinyMlp"/> that model files store.</summary>
+public sealed record TinyMlpSpec(int Width = 32) : NetworkSpec
+{
+    public override ConditionalNetwork Create(int parameterDimension, int observationDimension, Generator? generator) =>
+        new TinyMlp(parameterDimension, observationDimension, Width, generator);
+}
+
+/// <summary>Registers the user types once per test run.</summary>
+internal static class UserTypes
+{
+    private static readonly Lazy<bool> Registered = new(() =>
+    {
+        Registries.Schedules.Register("user-linear-logsnr", () => new LinearLogSnrSchedule(), "test: linear log-SNR");
+        Registries.Networks.Register("user-tiny-mlp", () => new TinyMlpSpec(), "test: one hidden layer");
+        return true;
+    });
+
+    public static void Register() => _ = Registered.Value;
+}
