@@ -6,12 +6,33 @@ namespace SbiSharp.Bench;
 /// <summary>
 /// Keeps the result tables in README.md and docs/*.md equal to the Markdown that the benchmarks wrote under bench/results, so a
 /// table is never retyped. A region starts with a line <c>&lt;!-- table: bench/results/…/results.md --&gt;</c> and ends with
-/// <c>&lt;!-- /table --&gt;</c>; everything between is replaced by that file's text.
+/// <c>&lt;!-- /table --&gt;</c>; everything between is replaced by that file's text. A region opened by
+/// <c>&lt;!-- names: samplers --&gt;</c> (or schedules, parameterizations, weightings, networks, designs) gets the registry's names
+/// on one line, and <c>&lt;!-- registry: samplers --&gt;</c> a table of names and descriptions, so lists in the docs enumerate the
+/// registries instead of retyping them.
 /// </summary>
 public static class DocsTables
 {
     private const string Open = "<!-- table: ";
     private const string Close = "<!-- /table -->";
+    private const string Names = "<!-- names: ";
+    private const string Table = "<!-- registry: ";
+
+    private static readonly string[] RegistryNames = { "schedules", "parameterizations", "weightings", "samplers", "networks", "designs" };
+
+    /// <summary>Only the library's own types: a type a program (or a test) registered at run time is not part of the docs.</summary>
+    private static bool BuiltIn(Type type) => type.Assembly == typeof(Registration.Registries).Assembly;
+
+    private static IReadOnlyList<(string Name, string Description)>? Registry(string name) => name switch
+    {
+        "schedules" => Registration.Registries.Schedules.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
+        "parameterizations" => Registration.Registries.Parameterizations.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
+        "weightings" => Registration.Registries.Weightings.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
+        "samplers" => Registration.Registries.Samplers.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
+        "networks" => Registration.Registries.Networks.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
+        "designs" => Estimators.DiffusionDesigns.Names.Select(n => (n, "")).ToArray(),
+        _ => null,
+    };
 
     /// <summary>The Markdown files that may hold generated tables, relative to <paramref name="root"/>.</summary>
     public static IEnumerable<string> Pages(string root) =>
@@ -27,16 +48,29 @@ public static class DocsTables
         {
             output.Append(lines[i]).Append('\n');
             var trimmed = lines[i].Trim();
-            if (!trimmed.StartsWith(Open, StringComparison.Ordinal)) continue;
-            var source = trimmed[Open.Length..].TrimEnd('-', '>', ' ');
-            var path = Path.Combine(root, source);
-            if (!File.Exists(path))
-                throw new InvalidDataException($"{page}:{i + 1}: the table source '{source}' does not exist.");
+            var kind = new[] { Open, Names, Table }.FirstOrDefault(k => trimmed.StartsWith(k, StringComparison.Ordinal));
+            if (kind is null) continue;
+            var source = trimmed[kind.Length..].TrimEnd('-', '>', ' ');
+            string text;
+            if (kind == Open)
+            {
+                var path = Path.Combine(root, source);
+                if (!File.Exists(path))
+                    throw new InvalidDataException($"{page}:{i + 1}: the table source '{source}' does not exist.");
+                text = File.ReadAllText(path);
+            }
+            else
+            {
+                var entries = Registry(source) ?? throw new InvalidDataException($"{page}:{i + 1}: no registry named '{source}'; valid: {string.Join(", ", RegistryNames)}.");
+                text = kind == Names
+                    ? string.Join(", ", entries.Select((e, k) => $"`{e.Name}`{(k == 0 ? " (default)" : "")}"))
+                    : "| name | what it is |\n|---|---|\n" + string.Join("\n", entries.Select(e => $"| `{e.Name}` | {e.Description} |"));
+            }
             int end = i + 1;
             while (end < lines.Length && lines[end].Trim() != Close) end++;
             if (end == lines.Length)
                 throw new InvalidDataException($"{page}:{i + 1}: the table region has no closing '{Close}'.");
-            foreach (var line in File.ReadAllText(path).Replace("\r\n", "\n").TrimEnd('\n').Split('\n'))
+            foreach (var line in text.Replace("\r\n", "\n").TrimEnd('\n').Split('\n'))
                 output.Append(line).Append('\n');
             output.Append(lines[end]).Append('\n');
             i = end;
