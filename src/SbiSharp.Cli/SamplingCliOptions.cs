@@ -16,7 +16,7 @@ internal sealed class SamplingCliOptions
 
     public Option<double?> RelativeTolerance { get; } = new("--rtol") { Description = "Relative tolerance of the adaptive samplers (default: the sampler's own, listed under --sampler)" };
 
-    public Option<int> ChunkSize { get; } = new("--chunk-size") { Description = "Most rows integrated at once (bounds memory)", DefaultValueFactory = _ => SamplingOptions.Default.ChunkSize };
+    public Option<int> ChunkSize { get; } = new("--chunk-size") { Description = "Most rows integrated at once (bounds memory; the same --seed with another chunk size gives other draws)", DefaultValueFactory = _ => SamplingOptions.Default.ChunkSize };
 
     public void AddTo(Command command)
     {

@@ -15,7 +15,9 @@ public sealed record SamplingOptions
     /// <summary>Seed: the same seed, model and options give the same samples. Null draws a fresh seed.</summary>
     public long? Seed { get; init; } = 0;
 
-    /// <summary>Most rows (draws × observations) integrated at once; bounds memory.</summary>
+    /// <summary>Most rows (draws × observations) integrated at once; bounds memory (about 100 KB per row for the default network).</summary>
+    /// <remarks>The chunks draw their noise from one generator in turn, so the same seed with another chunk size gives other (equally valid) draws;
+    /// keep the chunk size fixed where draws must be reproduced.</remarks>
     public int ChunkSize { get; init; } = 20_000;
 
     /// <summary>Whether draws outside the prior's support are rejected and redrawn (as sbi does). Only coordinates whose transform does not
