@@ -15,15 +15,16 @@ namespace SbiSharp.Bench;
 ///   guidance-arm [MODEL [OUT_DIR]]                             elbow-up guidance on the demo model: sampler × strength × sharpness
 ///   guidance [OUT_DIR [N,N,...]]                                composition error vs N per method, prior-swap bias (Gaussian-linear)
 ///   soak [OUT_DIR [CALLS [DRAWS [STEPS]]]]                      resident memory and live tensors over many Sample calls (default 10,000 × 16 draws, euler-5)
+///   sbibm-compare OUT.md LABEL=DIR ...                          mean C2ST per task of several `sbisharp bench` runs side by side
 ///   docs [--check]                                              regenerate the tables in README.md and docs/*.md from bench/results (--check: list stale pages, exit 1)
 /// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm" or "denoiser-error" or "soak" or "docs"))
+        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm" or "denoiser-error" or "soak" or "docs" or "sbibm-compare"))
         {
-            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm, denoiser-error, soak, docs");
+            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm, denoiser-error, soak, docs, sbibm-compare");
             return 2;
         }
         if (args[0] == "frontier")
@@ -54,6 +55,8 @@ internal static class Program
             }
             return DesignGrid.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "design-grid"), args.Length > 2 ? args[2] : "edm", mode == "importance", steps / 100);
         }
+        if (args[0] == "sbibm-compare")
+            return args.Length < 3 ? SbibmCompare.Run("", Array.Empty<string>()) : SbibmCompare.Run(args[1], args[2..]);
         if (args[0] == "docs")
             return DocsTables.Run(Directory.GetCurrentDirectory(), args.Contains("--check"));
         if (args[0] == "soak")
