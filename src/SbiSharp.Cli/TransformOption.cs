@@ -4,15 +4,15 @@ using SbiSharp.Spaces;
 
 namespace SbiSharp.Cli;
 
-/// <summary>The --transform option: how a built-in task's bounded parameters are mapped to the unconstrained space the network learns in.</summary>
+/// <summary>The --transform option: the space a built-in task's parameters are learned in (θ itself with rejection, or logit/log space).</summary>
 internal static class TransformOption
 {
     /// <summary>The choices, in --help order; the first is the default.</summary>
-    public static readonly IReadOnlyList<string> Names = new[] { "auto", "identity" };
+    public static readonly IReadOnlyList<string> Names = new[] { "identity", "unconstrained" };
 
     public static Option<string> Create() => new("--transform")
     {
-        Description = "Map of θ to unconstrained space: auto (logit on a box prior, log on a positive one) | identity (learn θ as it is; draws outside the prior's support are rejected)",
+        Description = "Space the network learns θ in: identity (θ as it is; draws outside the prior's support are rejected) | unconstrained (logit on a box prior, log on a positive one; every draw inside by construction)",
         DefaultValueFactory = _ => Names[0],
     };
 
@@ -22,8 +22,8 @@ internal static class TransformOption
         var name = result.GetValue(option)!.ToLowerInvariant();
         return name switch
         {
-            "auto" => prior => ParameterTransform.For(prior.Support),
             "identity" => prior => ParameterTransform.Identity(prior.Support),
+            "unconstrained" => prior => ParameterTransform.Unconstrained(prior.Support),
             _ => throw new ArgumentException($"Unknown transform '{result.GetValue(option)}' (--transform); valid: {string.Join(", ", Names)}."),
         };
     }

@@ -20,8 +20,8 @@ namespace SbiSharp.Estimators;
 
 /// <summary>Amortized neural posterior estimation with a conditional diffusion model: train once on (θ, x) pairs, then sample p(θ | x) for any x.</summary>
 /// <remarks>
-/// θ is first mapped to unconstrained space by a <see cref="ParameterTransform"/> (chosen from the prior's support when the estimator is built
-/// from a prior: logit for a box, log for a half line; the identity otherwise), then θ and x are standardized with statistics of the
+/// θ may first be mapped to unconstrained space by a <see cref="ParameterTransform"/> (logit for a box, log for a half line; by default the
+/// identity, with draws outside a bounded prior's support rejected when sampling), then θ and x are standardized with statistics of the
 /// training data (all stored with the model, inverted when sampling). Draws come back in the prior's space, and <see cref="LogProb"/>
 /// includes the transform's log-Jacobian.
 /// The denoiser's network comes from <see cref="DiffusionEstimatorOptions.Network"/> (default: a <see cref="ResidualMlp"/>); its schedule, prediction target and loss come from
@@ -56,11 +56,12 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <param name="observationDimension">Dx.</param>
     /// <param name="options">Architecture and schedule; null uses the defaults.</param>
     /// <param name="parameterNames">Names of the parameters for output files; default parameter_1..parameter_D.</param>
-    /// <param name="transform">Override of the transform; null: <see cref="ParameterTransform.For"/> the prior's support (logit on a box).
-    /// <see cref="ParameterTransform.Identity(Support)"/> keeps θ as it is and rejects draws outside the support instead.</param>
+    /// <param name="transform">The map to the space the network learns in; null: <see cref="ParameterTransform.Identity(Support)"/> on the prior's
+    /// support (θ as it is; draws outside the support are rejected when sampling, as sbi's NPE does). <see cref="ParameterTransform.Unconstrained"/>
+    /// learns in logit/log space instead, so every draw is inside by construction (better on some tasks, worse on others: docs/parameter-space.md).</param>
     public DiffusionPosteriorEstimator(IPrior prior, int observationDimension, DiffusionEstimatorOptions? options = null, IReadOnlyList<string>? parameterNames = null,
         ParameterTransform? transform = null)
-        : this((prior ?? throw new ArgumentNullException(nameof(prior))).Dimension, observationDimension, options, parameterNames, transform ?? ParameterTransform.For(prior.Support), prior)
+        : this((prior ?? throw new ArgumentNullException(nameof(prior))).Dimension, observationDimension, options, parameterNames, transform ?? ParameterTransform.Identity(prior.Support), prior)
     {
     }
 
@@ -507,9 +508,9 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <param name="options">Sampler and seed; <see cref="SamplingOptions.ChunkSize"/> bounds the draws integrated at once.</param>
     /// <param name="prior">The training prior in original units, used (moment-matched to a Gaussian in standardized, unconstrained units, exact for Gaussian priors with the identity transform) as the prior denoiser;
     /// null uses <see cref="Prior"/> when the estimator was built from one, else the network's unconditional mode (needs <see cref="DiffusionEstimatorOptions.ConditionDropout"/> &gt; 0).</param>
-    /// <returns>Samples (n, Dθ) in original units, on the CPU.</returns>
+    /// <returns>Samples (n, Dθ) in original units, on the CPU; inside the support (rejected and redrawn as in <see cref="Draw"/> unless <see cref="SamplingOptions.RejectOutsideSupport"/> is off).</returns>
     /// <exception cref="ArgumentException">Wrong shapes or non-finite values.</exception>
-    /// <exception cref="InvalidOperationException">No prior given and the model has no unconditional mode.</exception>
+    /// <exception cref="InvalidOperationException">No prior given and the model has no unconditional mode; the composition diverged; or too few draws fell inside the support.</exception>
     public Tensor SampleComposed(Tensor observations, int numSamples, CompositionOptions? composition = null, SamplingOptions? options = null, IPrior? prior = null)
     {
         lock (_sync) return SampleComposedLocked(observations, numSamples, composition, options, prior);
@@ -545,16 +546,32 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         using var composed = new CompositionalDenoiser(Denoiser, x, priorDenoiser, c, posteriorCovariances, priorCovariance);
         var (a, s) = Schedule.Scales(Schedule.LogSnr(o.Sampler.StartTime));
         var parts = new List<Tensor>();
-        for (long start = 0; start < numSamples; start += o.ChunkSize)
+        var reject = o.RejectOutsideSupport && MayLeaveSupport;
+        long have = 0, integrated = 0, accepted = 0;
+        for (int round = 1; have < numSamples; round++)
         {
-            using var scope = NewDisposeScope();
-            var len = Math.Min(o.ChunkSize, numSamples - start);
-            // The composed posterior is about N times narrower than the standardized data; scale the initial noise to match.
-            var initial = randn(new[] { len, (long)d }, generator: generator, device: _device).Mul(Math.Sqrt(a * a / n + s * s));
-            var draws = o.Sampler.Sample(composed, zeros(new[] { len, 0L }, device: _device), generator, initial);
-            if (!draws.isfinite().all().item<bool>())
-                throw new InvalidOperationException($"Composing {n} observations with {c.Method} diverged (non-finite draws); use {nameof(CompositionMethod.Gauss)} or {nameof(CompositionMethod.Jac)}, or a sampler with more steps.");
-            parts.Add(Space.ToOriginal(draws).cpu().MoveToOuterDisposeScope());
+            if (round > MaxRejectionRounds)
+                throw new InvalidOperationException(
+                    $"Only {(double)accepted / integrated:P2} of {integrated:N0} composed draws fell inside the prior's support; set {nameof(SamplingOptions.RejectOutsideSupport)} = false to get them as drawn.");
+            double rate = integrated == 0 ? 1 : Math.Max((double)accepted / integrated, o.MinAcceptanceRate);
+            long want = round == 1 ? numSamples - have : Math.Min((long)Math.Ceiling((numSamples - have) / rate * 1.1) + 1, 100L * numSamples);
+            for (long start = 0; start < want && have < numSamples; start += o.ChunkSize)
+            {
+                using var scope = NewDisposeScope();
+                var len = Math.Min(o.ChunkSize, want - start);
+                // The composed posterior is about N times narrower than the standardized data; scale the initial noise to match.
+                var initial = randn(new[] { len, (long)d }, generator: generator, device: _device).Mul(Math.Sqrt(a * a / n + s * s));
+                var draws = o.Sampler.Sample(composed, zeros(new[] { len, 0L }, device: _device), generator, initial);
+                if (!draws.isfinite().all().item<bool>())
+                    throw new InvalidOperationException($"Composing {n} observations with {c.Method} diverged (non-finite draws); use {nameof(CompositionMethod.Gauss)} or {nameof(CompositionMethod.Jac)}, or a sampler with more steps.");
+                var original = Space.ToOriginal(draws).cpu();
+                if (reject) original = original.index_select(0, Support.Contains(original).nonzero().squeeze(1));
+                integrated += len;
+                accepted += original.shape[0];
+                var take = Math.Min(numSamples - have, original.shape[0]);
+                if (take > 0) parts.Add(original.narrow(0, 0, take).MoveToOuterDisposeScope());
+                have += take;
+            }
         }
         return cat(parts.ToArray(), 0).MoveToOuterDisposeScope();
     }

@@ -13,8 +13,6 @@ namespace SbiSharp.Tests.Spaces;
 /// <summary>An estimator built from a bounded prior keeps every draw inside the support, and its density stays normalized in θ-space.</summary>
 public class BoundedPriorEstimatorTests
 {
-    public static TheoryData<string> BoundedPriors => new() { "box", "lognormal", "product" };
-
     private static IPrior Create(string name) => name switch
     {
         "box" => new BoxUniformPrior(new[] { -1.0, 0.0 }, new[] { 1.0, 3.0 }),
@@ -37,20 +35,31 @@ public class BoundedPriorEstimatorTests
         return new InMemoryDataset(theta, x);
     }
 
+    public static TheoryData<string, bool> BoundedPriorsAndTransforms()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var name in new[] { "box", "lognormal", "product" })
+            foreach (var unconstrained in new[] { false, true })
+                data.Add(name, unconstrained);
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(BoundedPriors))]
-    public void Sample_DefaultTransform_EveryDrawInsideTheSupport(string name)
+    [MemberData(nameof(BoundedPriorsAndTransforms))]
+    public void Sample_EitherTransform_EveryDrawInsideTheSupport(string name, bool unconstrained)
     {
         var prior = Create(name);
-        using var estimator = new DiffusionPosteriorEstimator(prior, prior.Dimension, Small);
-        Assert.False(estimator.Transform.IsIdentity);
+        using var estimator = new DiffusionPosteriorEstimator(prior, prior.Dimension, Small,
+            transform: unconstrained ? ParameterTransform.Unconstrained(prior.Support) : null);
+        Assert.Equal(!unconstrained, estimator.Transform.IsIdentity);
         using var data = Simulate(prior, 2000, 1);
         estimator.Train(data, TrainingOptions.Default with { Epochs = 3, BatchSize = 128 });
         // Observations at and beyond the support's edges push mass against the bounds.
         using var scope = NewDisposeScope();
         var x = cat(new[] { data.X.narrow(0, 0, 3), data.X.narrow(0, 0, 1).Mul(4.0) }, 0);
         using var result = estimator.Draw(x, 2000, Fast);
-        Assert.Equal(1.0, result.AcceptanceRate);
+        if (unconstrained) Assert.Equal(1.0, result.AcceptanceRate);
+        else Assert.InRange(result.AcceptanceRate, 0.01, 1.0);
         Assert.Empty(result.Warnings);
         Assert.True(prior.Support.Contains(result.Samples.reshape(-1, prior.Dimension)).all().item<bool>());
     }
@@ -85,7 +94,7 @@ public class BoundedPriorEstimatorTests
     public void LogProb_LogitModelOnABox_IntegratesToOneAndIsMinusInfinityOutside()
     {
         var prior = new BoxUniformPrior(new[] { -1.0 }, new[] { 2.0 });
-        using var estimator = new DiffusionPosteriorEstimator(prior, 1, Small);
+        using var estimator = new DiffusionPosteriorEstimator(prior, 1, Small, transform: ParameterTransform.Unconstrained(prior.Support));
         using var data = Simulate(prior, 2000, 2);
         estimator.Train(data, TrainingOptions.Default with { Epochs = 3, BatchSize = 128 });
         using var scope = NewDisposeScope();
@@ -103,7 +112,7 @@ public class BoundedPriorEstimatorTests
     public void SaveLoad_KeepsTheTransformAndTheDraws()
     {
         var prior = Create("product");
-        using var estimator = new DiffusionPosteriorEstimator(prior, 2, Small);
+        using var estimator = new DiffusionPosteriorEstimator(prior, 2, Small, transform: ParameterTransform.Unconstrained(prior.Support));
         using var data = Simulate(prior, 500, 4);
         estimator.Train(data, TrainingOptions.Default with { Epochs = 1, BatchSize = 100 });
         var path = Path.Combine(Path.GetTempPath(), $"sbisharp-space-{Guid.NewGuid():N}.sbis");

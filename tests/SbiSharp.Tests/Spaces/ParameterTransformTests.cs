@@ -12,7 +12,7 @@ public class ParameterTransformTests
     [Fact]
     public void For_ChoosesLogitLogNegatedLogAndIdentity()
     {
-        var t = ParameterTransform.For(Mixed);
+        var t = ParameterTransform.Unconstrained(Mixed);
         Assert.Equal(new[] { CoordinateTransform.Logit, CoordinateTransform.Log, CoordinateTransform.NegatedLog, CoordinateTransform.Identity }, t.Kinds);
         Assert.False(t.IsIdentity);
         Assert.True(ParameterTransform.Identity(Mixed).IsIdentity);
@@ -21,7 +21,7 @@ public class ParameterTransformTests
     [Fact]
     public void InverseOfForward_IsTheIdentityInsideTheSupport()
     {
-        var t = ParameterTransform.For(Mixed);
+        var t = ParameterTransform.Unconstrained(Mixed);
         using var scope = NewDisposeScope();
         using var g = new Generator(1);
         var u0 = randn(500, 4, generator: g, dtype: ScalarType.Float64).mul(tensor(3.0, ScalarType.Float64));
@@ -34,7 +34,7 @@ public class ParameterTransformTests
     [Fact]
     public void LogAbsDetInverse_MatchesTheDerivativeByAutograd()
     {
-        var t = ParameterTransform.For(Mixed);
+        var t = ParameterTransform.Unconstrained(Mixed);
         using var scope = NewDisposeScope();
         using var g = new Generator(2);
         var u = randn(64, 4, generator: g, dtype: ScalarType.Float64).requires_grad_(true);
@@ -48,7 +48,7 @@ public class ParameterTransformTests
     [Fact]
     public void Forward_ValuesOnTheBounds_AreFinite()
     {
-        var t = ParameterTransform.For(new Support(new[] { -1.0 }, new[] { 1.0 }));
+        var t = ParameterTransform.Unconstrained(new Support(new[] { -1.0 }, new[] { 1.0 }));
         using var scope = NewDisposeScope();
         var u = t.Forward(tensor(new[] { -1f, 1f, 0f }).unsqueeze(1));
         Assert.True(u.isfinite().all().item<bool>());
@@ -70,7 +70,7 @@ public class ParameterTransformTests
     [Fact]
     public void ForwardValue_OutsideTheSupport_NamesTheValueAndTheInterval()
     {
-        var t = ParameterTransform.For(Mixed);
+        var t = ParameterTransform.Unconstrained(Mixed);
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => t.ForwardValue(0, 3.0, "values[0]"));
         Assert.Contains("`values[0]` = 3 lies outside coordinate 1's support [-1, 2]", e.Message);
     }
@@ -78,7 +78,7 @@ public class ParameterTransformTests
     [Fact]
     public void Json_RoundTripsInfiniteBounds()
     {
-        var t = ParameterTransform.For(Mixed);
+        var t = ParameterTransform.Unconstrained(Mixed);
         var json = System.Text.Json.JsonSerializer.Serialize(t);
         var back = System.Text.Json.JsonSerializer.Deserialize<ParameterTransform>(json)!;
         Assert.Equal(t.Kinds, back.Kinds);
