@@ -397,7 +397,12 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         {
             // After the first round, ask for enough draws to fill what is missing at the acceptance rate seen so far.
             double rate = integrated == 0 ? 1 : Math.Max((double)accepted / integrated, o.MinAcceptanceRate);
-            var counts = need.Select(v => v == 0 ? 0 : round == 1 ? v : Math.Min((long)Math.Ceiling(v / rate * 1.1) + 1, 100L * numSamples)).ToArray();
+            var counts = need.Select(v => v == 0 ? 0 : round == 1 ? v : (long)Math.Ceiling(v / rate * 1.1) + 1).ToArray();
+            // A low rate must not turn one round into more rows than memory holds: at most four chunks (or what is missing) per round.
+            long cap = Math.Max(4L * o.ChunkSize, need.Sum()), planned = counts.Sum();
+            if (planned > cap)
+                for (int i = 0; i < counts.Length; i++)
+                    counts[i] = need[i] == 0 ? 0 : Math.Max(need[i], (long)((double)counts[i] * cap / planned));
             var draws = Integrate(denoiser, space, standardizedX, counts, o, generator, round == 1 ? progress : null, ref evaluations);
             integrated += counts.Sum();
             var inside = reject ? Support.Contains(draws) : null;
@@ -554,7 +559,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
                 throw new InvalidOperationException(
                     $"Only {(double)accepted / integrated:P2} of {integrated:N0} composed draws fell inside the prior's support; set {nameof(SamplingOptions.RejectOutsideSupport)} = false to get them as drawn.");
             double rate = integrated == 0 ? 1 : Math.Max((double)accepted / integrated, o.MinAcceptanceRate);
-            long want = round == 1 ? numSamples - have : Math.Min((long)Math.Ceiling((numSamples - have) / rate * 1.1) + 1, 100L * numSamples);
+            long want = round == 1 ? numSamples - have : Math.Min((long)Math.Ceiling((numSamples - have) / rate * 1.1) + 1, Math.Max(4L * o.ChunkSize, numSamples - have));
             for (long start = 0; start < want && have < numSamples; start += o.ChunkSize)
             {
                 using var scope = NewDisposeScope();
