@@ -72,7 +72,7 @@ public static class SbibmCompare
         {
             md.Append($"| mean over {common.Count} tasks |");
             foreach (var p in parsed) md.Append($" {F(common.Average(n => p.Tasks[n].Mean))} |");
-            foreach (var p in parsed.Skip(1)) md.Append($" {F(common.Average(n => p.Tasks[n].Mean - parsed[0].Tasks[n].Mean)):+0.000;-0.000} |");
+            foreach (var p in parsed.Skip(1)) md.Append($" {common.Average(n => p.Tasks[n].Mean - parsed[0].Tasks[n].Mean).ToString("+0.000;-0.000;+0.000", CultureInfo.InvariantCulture)} |");
             md.AppendLine();
         }
         AtomicFile.WriteAllText(output, md.ToString());
