@@ -171,6 +171,9 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         var o = (options ?? TrainingOptions.Default).Validate();
         CheckData(training, nameof(training));
         if (validation is not null) CheckData(validation, nameof(validation));
+        // An in-memory set is checked whole, so that a refused row is numbered as in the caller's data; what comes from elsewhere
+        // is checked where it is read (FitStandardizers) or drawn (the validation set below).
+        var trainingChecked = training is InMemoryDataset;
         if (training is InMemoryDataset all) CheckInsideSupport(all.Theta, nameof(training));
         if (validation is not null) CheckInsideSupport(validation.Theta, nameof(validation));
         var fingerprint = o.CheckpointDirectory is null ? "" : Fingerprint(training, validation, o);
@@ -204,6 +207,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
                     ownedValidation = Materialize(training, o.OnlineValidationSize, splitGenerator);
                 }
                 validation = ownedValidation;
+                if (validation is not null && !trainingChecked) CheckInsideSupport(validation.Theta, nameof(training));
             }
             var weightDecay = o.Optimizer switch
             {
@@ -211,7 +215,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
                 OptimizerChoice.Adam => 0.0,
                 _ => stream ? 0.0 : o.WeightDecay,
             };
-            FitStandardizers(training, o, splitGenerator);
+            FitStandardizers(training, o, splitGenerator, checkSupport: !trainingChecked);
             CheckSpread(logger);
             using var proposal = Options.ImportanceSampledNoise ? new NoiseLevelProposal(Schedule, Options.Prediction, Options.Loss, Options.Weighting) : null;
             var effective = proposal is null
@@ -282,7 +286,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
                 $"`{name}` has Dθ = {data.ParameterDimension}, Dx = {data.ObservationDimension}; the estimator expects Dθ = {ParameterDimension}, Dx = {ObservationDimension}.", name);
     }
 
-    private void FitStandardizers(ISimulationDataset training, TrainingOptions o, Generator generator)
+    private void FitStandardizers(ISimulationDataset training, TrainingOptions o, Generator generator, bool checkSupport)
     {
         List<SimulationBatch> batches = training is InMemoryDataset memory
             ? new() { new SimulationBatch(memory.Theta.alias(), memory.X.alias()) }
@@ -292,7 +296,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         {
             foreach (var b in batches)
             {
-                CheckInsideSupport(b.Theta, "training");
+                if (checkSupport) CheckInsideSupport(b.Theta, "training");
                 transformed.Add(Transform.Forward(b.Theta));
             }
             ThetaStandardizer = Standardizer.Fit(transformed);
