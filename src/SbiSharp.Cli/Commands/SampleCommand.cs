@@ -32,12 +32,12 @@ internal static class SampleCommand
             var n = result.GetValue(draws);
             if (n <= 0) throw new ArgumentException($"--num-samples must be positive; got {n}.");
             var path = AtomicFile.CheckWritable(result.GetValue(output)!, "--out");
+            var options = sampling.Read(result, result.GetValue(seed));
             using var estimator = DiffusionPosteriorEstimator.Load(result.GetValue(model)!);
             var table = CsvTable.Read(result.GetValue(observations)!);
             if (table.Columns != estimator.ObservationDimension)
                 throw new ArgumentException($"--observations has {table.Columns} columns; the model expects {estimator.ObservationDimension}.");
             using var x = table.ToTensor();
-            var options = sampling.Read(result, result.GetValue(seed));
             var guidance = Fixed(result.GetValue(fix) ?? Array.Empty<string>(), estimator.ParameterDimension);
             var method = Method(result.GetValue(compose)!);
             var groups = method is null ? table.Rows.Count : 1;
