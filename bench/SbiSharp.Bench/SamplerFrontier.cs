@@ -18,7 +18,15 @@ namespace SbiSharp.Bench;
 /// </summary>
 internal static class SamplerFrontier
 {
-    private static IEnumerable<DiffusionSampler> Samplers()
+    private static IEnumerable<(string Name, DiffusionSampler Sampler)> Samplers()
+    {
+        foreach (var sampler in Plain()) yield return (sampler.Name, sampler);
+        // DPM-Solver++(2M) on the schedule's own grid (uniform in t: the Karras ρ = 7 grid for EDM) instead of uniform log-SNR.
+        foreach (var n in new[] { 5, 8, 10, 15, 20 })
+            yield return ($"dpm-solver++-t-grid-{n}", new DpmSolverPlusPlusSampler(Enumerable.Range(0, n + 1).Select(k => 1.0 - (double)k / n).ToArray()));
+    }
+
+    private static IEnumerable<DiffusionSampler> Plain()
     {
         yield return new EulerMaruyamaSampler(500);
         yield return new EulerMaruyamaSampler(100);
@@ -27,34 +35,11 @@ internal static class SamplerFrontier
         foreach (var n in new[] { 10, 30, 100 }) yield return new EulerSampler(n);
         foreach (var n in new[] { 5, 10, 15, 30 }) yield return new HeunSampler(n);
         foreach (var n in new[] { 5, 8, 10, 15, 20, 40 }) yield return new DpmSolverPlusPlusSampler(n);
-        foreach (var n in new[] { 5, 8, 10, 15, 20 }) yield return new KarrasGridDpm(n);
         foreach (var n in new[] { 3, 5 }) yield return new DormandPrinceSampler(n);
         foreach (var n in new[] { 3, 5 }) yield return new Tsit5Sampler(n);
-        yield return new DormandPrinceSampler(adaptive: AdaptiveStepOptions.Default);
-        yield return new DormandPrinceSampler(adaptive: AdaptiveStepOptions.Default with { RelativeTolerance = 1e-2, AbsoluteTolerance = 1e-3 });
-        yield return new Tsit5Sampler(adaptive: AdaptiveStepOptions.Default with { RelativeTolerance = 1e-2, AbsoluteTolerance = 1e-3 });
-    }
-
-    /// <summary>DPM-Solver++(2M) on the schedule's own grid (uniform in t: the Karras ρ = 7 grid for EDM) instead of uniform log-SNR.</summary>
-    private sealed class KarrasGridDpm(int steps) : DiffusionSampler(Enumerable.Range(0, steps + 1).Select(k => 1.0 - (double)k / steps).ToArray())
-    {
-        private readonly DpmSolverPlusPlusSampler _inner = new(Enumerable.Range(0, steps + 1).Select(k => 1.0 - (double)k / steps).ToArray());
-
-        public override int EvaluationsPerStep => 1;
-
-        public override string Name => $"dpm-solver++-t-grid-{Steps}";
-
-        protected override (Tensor Theta, int Accepted, int Rejected) Integrate(Denoising.IDenoiser denoiser, Tensor initial, Tensor x, Generator? generator, IProgress<int>? progress)
-        {
-            using (initial)
-            {
-                var run = _inner.Run(denoiser, x, generator, initial, progress);
-                return (run.Theta, run.AcceptedSteps, run.RejectedSteps);
-            }
-        }
-
-        protected override Tensor Step(Denoising.IDenoiser denoiser, Tensor thetaT, double t, double s, Tensor x, Generator? generator, SamplerHistory history) =>
-            throw new NotSupportedException();
+        yield return AdaptiveRungeKuttaSampler.DormandPrince(AdaptiveStepOptions.Default);
+        yield return AdaptiveRungeKuttaSampler.DormandPrince(AdaptiveStepOptions.Default with { RelativeTolerance = 1e-2, AbsoluteTolerance = 1e-3 });
+        yield return AdaptiveRungeKuttaSampler.Tsitouras(AdaptiveStepOptions.Default with { RelativeTolerance = 1e-2, AbsoluteTolerance = 1e-3 });
     }
 
     public static int Run(string modelsDir, string outDir, string[] tasks, int[] observations, int draws)
@@ -82,7 +67,7 @@ internal static class SamplerFrontier
                 using var x = tensor(data.Observation(k), dtype: ScalarType.Float32).unsqueeze(0);
                 double? baseline = null, baselineSeconds = null;
                 var only = Environment.GetEnvironmentVariable("FRONTIER_SAMPLERS")?.Split(',');
-                foreach (var sampler in Samplers().Where(s => only is null || s is EulerMaruyamaSampler { Steps: 500 } || only.Contains(s.Name)))
+                foreach (var (samplerName, sampler) in Samplers().Where(s => only is null || s.Sampler is EulerMaruyamaSampler { Steps: 500 } || only.Contains(s.Name)))
                 {
                     var (samples, nfe, seconds) = Draw(estimator, sampler, x, draws, seed: 1000 + k);
                     double c2st;
@@ -96,12 +81,12 @@ internal static class SamplerFrontier
                     baselineSeconds ??= seconds;
                     var row = new Dictionary<string, object>
                     {
-                        ["task"] = taskName, ["observation"] = k, ["sampler"] = sampler.Name, ["network_evaluations"] = nfe,
+                        ["task"] = taskName, ["observation"] = k, ["sampler"] = samplerName, ["network_evaluations"] = nfe,
                         ["seconds_per_10k"] = seconds * 10_000 / draws, ["c2st"] = c2st, ["c2st_minus_em500"] = c2st - baseline.Value,
                         ["time_ratio_to_em500"] = seconds / baselineSeconds.Value,
                     };
                     rows.Add(row);
-                    Console.WriteLine(FormattableString.Invariant($"{taskName} obs {k} {sampler.Name,-28} NFE {nfe,4} {seconds * 10_000 / draws,6:F2} s/10k  C2ST {c2st:F4} (Δ {c2st - baseline.Value:+0.0000;-0.0000})"));
+                    Console.WriteLine(FormattableString.Invariant($"{taskName} obs {k} {samplerName,-28} NFE {nfe,4} {seconds * 10_000 / draws,6:F2} s/10k  C2ST {c2st:F4} (Δ {c2st - baseline.Value:+0.0000;-0.0000})"));
                     AtomicFile.WriteAllText(Path.Combine(outDir, "frontier.json"), JsonSerializer.Serialize(new
                     {
                         date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

@@ -466,7 +466,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             var rows = tensor(rowIndex.AsSpan((int)start, (int)len).ToArray(), dtype: ScalarType.Int64, device: _device);
             var condition = standardizedX.index_select(0, rows);
             var chunkIndex = done;
-            var stepProgress = progress is null ? null : new SynchronousProgress<int>(k => progress.Report((chunkIndex + (double)k / sampler.Steps) / chunkCount));
+            var stepProgress = progress is null ? null : new SynchronousProgress<int>(k => progress.Report((chunkIndex + (double)k / sampler.ProgressUnits) / chunkCount));
             var run = sampler.Run(denoiser, condition, generator, progress: stepProgress);
             using var standardized = run.Theta;
             evaluations += (double)run.NetworkEvaluations * len;

@@ -69,8 +69,8 @@ public static class Registries
         r.Register("dpm-solver++", a => new DpmSolverPlusPlusSampler(a.Steps ?? DpmSolverPlusPlusSampler.DefaultSteps, stopTime: Stop(a)), $"DPM-Solver++(2M) ({DpmSolverPlusPlusSampler.DefaultSteps})");
         r.Register("rk45", a => new DormandPrinceSampler(a.Steps ?? DormandPrinceSampler.DefaultSteps, stopTime: Stop(a)), $"Dormand–Prince 5(4), fixed grid ({DormandPrinceSampler.DefaultSteps})");
         r.Register("tsit5", a => new Tsit5Sampler(a.Steps ?? Tsit5Sampler.DefaultSteps, stopTime: Stop(a)), $"Tsitouras 5(4), fixed grid ({Tsit5Sampler.DefaultSteps})");
-        r.Register("rk45-adaptive", a => new DormandPrinceSampler(a.Steps ?? DormandPrinceSampler.DefaultSteps, Ode(a), stopTime: Stop(a)), $"Dormand–Prince with error control (rtol {AdaptiveStepOptions.Default.RelativeTolerance})");
-        r.Register("tsit5-adaptive", a => new Tsit5Sampler(a.Steps ?? Tsit5Sampler.DefaultSteps, Ode(a), stopTime: Stop(a)), $"Tsitouras with error control (rtol {AdaptiveStepOptions.Default.RelativeTolerance})");
+        r.Register("rk45-adaptive", a => AdaptiveRungeKuttaSampler.DormandPrince(Ode(a), a.Steps ?? DormandPrinceSampler.DefaultSteps, stopTime: Stop(a)), $"Dormand–Prince with error control (rtol {AdaptiveStepOptions.Default.RelativeTolerance})");
+        r.Register("tsit5-adaptive", a => AdaptiveRungeKuttaSampler.Tsitouras(Ode(a), a.Steps ?? Tsit5Sampler.DefaultSteps, stopTime: Stop(a)), $"Tsitouras with error control (rtol {AdaptiveStepOptions.Default.RelativeTolerance})");
         r.Register("sde-adaptive", a => new AdaptiveSdeSampler(a.RelativeTolerance is { } rtol ? AdaptiveSdeOptions.Default with { RelativeTolerance = rtol } : AdaptiveSdeOptions.Default, stopTime: Stop(a)),
             $"adaptive reverse SDE (Jolicoeur-Martineau et al. 2021; rtol {AdaptiveSdeOptions.Default.RelativeTolerance})");
         r.Register("langevin-pc", a => new LangevinCorrectorSampler(a.Steps ?? LangevinCorrectorSampler.DefaultSteps, stopTime: Stop(a)), $"predictor–corrector with Langevin steps ({LangevinCorrectorSampler.DefaultSteps})");

@@ -10,30 +10,20 @@ namespace SbiSharp.Sampling;
 /// δ = max(ε_abs, ε_rel·max(|θ′|, |θ′_prev|)). The step is accepted (keeping θ″) when E ≤ 1, and the next size is
 /// safety·h·E^{−r}. Two denoiser calls per attempt; the counts of accepted and rejected steps are in <see cref="SamplingRun"/>.
 /// </remarks>
-public sealed class AdaptiveSdeSampler : DiffusionSampler
+public sealed class AdaptiveSdeSampler : AdaptiveSampler
 {
     /// <summary>Creates the sampler.</summary>
     public AdaptiveSdeSampler(AdaptiveSdeOptions? options = null, double startTime = 1, double stopTime = 0)
-        : base(1, startTime, stopTime) => Options = (options ?? AdaptiveSdeOptions.Default).Validate();
+        : base(startTime, stopTime) => Options = (options ?? AdaptiveSdeOptions.Default).Validate();
 
     /// <summary>Error control.</summary>
     public AdaptiveSdeOptions Options { get; }
-
-    /// <summary>Two denoiser calls per attempted step.</summary>
-    public override int EvaluationsPerStep => 2;
-
-    /// <inheritdoc />
-    public override bool IsAdaptive => true;
 
     /// <inheritdoc />
     public override string Name => $"sde-adaptive-rtol{Options.RelativeTolerance:G2}";
 
     /// <inheritdoc />
-    protected override Tensor Step(IDenoiser denoiser, Tensor thetaT, double t, double s, Tensor x, Generator? generator, SamplerHistory history) =>
-        throw new NotSupportedException("The adaptive SDE solver chooses its own steps.");
-
-    /// <inheritdoc />
-    protected override (Tensor Theta, int Accepted, int Rejected) Integrate(IDenoiser denoiser, Tensor initial, Tensor x, Generator? generator, IProgress<int>? progress)
+    protected override (Tensor Theta, int Accepted, int Rejected) IntegrateAdaptively(IDenoiser denoiser, Tensor initial, Tensor x, Generator? generator, IProgress<int>? progress)
     {
         var o = Options;
         var span = StartTime - StopTime;
@@ -66,7 +56,7 @@ public sealed class AdaptiveSdeSampler : DiffusionSampler
                     (y, previousEuler) = (next, nextEuler);
                     t = s;
                     accepted++;
-                    progress?.Report((int)Math.Round(Steps * (StartTime - t) / span));
+                    ReportProgress(progress, t);
                 }
                 else rejected++;
                 size = o.Safety * size * Math.Pow(Math.Max(norm, 1e-10), -o.Exponent);

@@ -11,7 +11,7 @@ namespace SbiSharp.Sampling;
 /// exact in the linear part, so unlike Euler–Maruyama in t it stays stable where the schedule is stiff (the rectified-flow path
 /// near t = 1, where d log α/dt → −∞). One denoiser call per step; no noise on the last step to t = 0.
 /// </remarks>
-public sealed class AncestralSampler : DiffusionSampler
+public sealed class AncestralSampler : FixedGridSampler
 {
     /// <summary>Default number of steps.</summary>
     public const int DefaultSteps = 100;

@@ -11,7 +11,7 @@ namespace SbiSharp.Sampling;
 /// the first step (and, below 15 steps, the last one, for stability) uses D̂ = D_{i−1} (DPM-Solver++ 1, i.e. DDIM).
 /// Deterministic given the initial noise; works for any <see cref="Noise.VarianceForm"/>.
 /// </remarks>
-public sealed class DpmSolverPlusPlusSampler : DiffusionSampler
+public sealed class DpmSolverPlusPlusSampler : FixedGridSampler
 {
     /// <summary>Default number of steps.</summary>
     public const int DefaultSteps = 20;

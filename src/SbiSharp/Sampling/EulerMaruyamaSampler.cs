@@ -6,7 +6,7 @@ namespace SbiSharp.Sampling;
 
 /// <summary>Euler–Maruyama on the reverse SDE dθ = [f θ − g² ∇log p_t] dt + g dW̄ (Song et al. 2021, arXiv:2011.13456).</summary>
 /// <remarks>θ_s = θ_t + drift·(s − t) + g √(t − s) ξ, ξ ~ N(0, I). One denoiser call per step; BayesFlow's reference uses 500 steps.</remarks>
-public sealed class EulerMaruyamaSampler : DiffusionSampler
+public sealed class EulerMaruyamaSampler : FixedGridSampler
 {
     /// <summary>Default number of steps.</summary>
     public const int DefaultSteps = 500;

@@ -6,7 +6,7 @@ namespace SbiSharp.Sampling;
 
 /// <summary>Euler's method on the probability-flow ODE dθ/dt = f θ − ½ g² ∇log p_t (Song et al. 2021, arXiv:2011.13456); for flow matching, plain Euler on the learned velocity.</summary>
 /// <remarks>First order, one denoiser call per step, deterministic given the initial noise.</remarks>
-public sealed class EulerSampler : DiffusionSampler
+public sealed class EulerSampler : FixedGridSampler
 {
     /// <summary>Default number of steps.</summary>
     public const int DefaultSteps = 100;

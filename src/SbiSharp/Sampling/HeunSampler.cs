@@ -6,7 +6,7 @@ namespace SbiSharp.Sampling;
 
 /// <summary>Heun's second-order method on the probability-flow ODE dθ/dt = f θ − ½ g² ∇log p_t (Karras et al. 2022, arXiv:2206.00364, Alg. 1).</summary>
 /// <remarks>Deterministic given the initial noise; two denoiser calls per step.</remarks>
-public sealed class HeunSampler : DiffusionSampler
+public sealed class HeunSampler : FixedGridSampler
 {
     /// <summary>Default number of steps.</summary>
     public const int DefaultSteps = 30;

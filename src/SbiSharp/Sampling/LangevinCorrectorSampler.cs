@@ -9,7 +9,7 @@ namespace SbiSharp.Sampling;
 /// Corrector: θ ← θ + ε s + √(2ε) z with ε = 2 (r·mean‖z‖/mean‖s‖)² (norms per row, averaged over the batch), s the score at the current time and r the target
 /// signal-to-noise ratio (0.16 in Song et al.). 1 + <see cref="CorrectorSteps"/> denoiser calls per step.
 /// </remarks>
-public sealed class LangevinCorrectorSampler : DiffusionSampler
+public sealed class LangevinCorrectorSampler : FixedGridSampler
 {
     /// <summary>Default number of steps.</summary>
     public const int DefaultSteps = 250;

@@ -192,7 +192,7 @@ public class EstimatorTests
         estimator.Train(data, Quick);
         estimator.Sample(x, 10, new SamplingOptions { Sampler = new HeunSampler(5), ChunkSize = 7 }).Dispose();
         estimator.Sample(new[] { 1.0, 2.0 }, 10).Dispose();
-        foreach (var sampler in new DiffusionSampler[] { new DormandPrinceSampler(adaptive: AdaptiveStepOptions.Default), new AdaptiveSdeSampler(), new DpmSolverPlusPlusSampler(5), new LangevinCorrectorSampler(5) })
+        foreach (var sampler in new DiffusionSampler[] { AdaptiveRungeKuttaSampler.DormandPrince(AdaptiveStepOptions.Default), new AdaptiveSdeSampler(), new DpmSolverPlusPlusSampler(5), new LangevinCorrectorSampler(5) })
             estimator.Sample(x, 10, new SamplingOptions { Sampler = sampler }).Dispose();
         using (var theta = zeros(4, 2))
         using (var one = x.narrow(0, 0, 1))

@@ -137,11 +137,12 @@ public class SamplerContractTests
         var run = sampler.Run(counting, x);
         using var _ = run.Theta;
         Assert.Equal(run.NetworkEvaluations, counting.Calls);
-        Assert.Equal(sampler is AdaptiveSdeSampler || sampler is RungeKuttaSampler { Adaptive: not null }, sampler.IsAdaptive);
-        if (!sampler.IsAdaptive)
+        Assert.Equal(sampler is AdaptiveSampler, sampler.IsAdaptive);
+        Assert.NotEqual(sampler is AdaptiveSampler, sampler is FixedGridSampler);
+        if (sampler is FixedGridSampler fixedGrid)
         {
             Assert.Equal(sampler.PlannedNetworkEvaluations, counting.Calls);
-            Assert.Equal(sampler.Steps, run.AcceptedSteps);
+            Assert.Equal(fixedGrid.Steps, run.AcceptedSteps);
         }
         else
         {
@@ -151,13 +152,27 @@ public class SamplerContractTests
     }
 
     [Theory]
+    [MemberData(nameof(Samplers))]
+    public void Progress_EndsAtProgressUnits(string name)
+    {
+        var sampler = Create(name);
+        var reports = new List<int>();
+        var denoiser = new GaussianPosteriorDenoiser(new EdmSchedule(), 1, 0, 0.1, 0.1);
+        using var x = zeros(4, 1);
+        using var _ = sampler.Sample(denoiser, x, progress: new SbiSharp.SynchronousProgress<int>(reports.Add));
+        Assert.NotEmpty(reports);
+        Assert.Equal(sampler.ProgressUnits, reports[^1]);
+        Assert.True(reports.Zip(reports.Skip(1)).All(p => p.Second >= p.First), $"{name}: progress went backwards");
+    }
+
+    [Theory]
     [InlineData("heun")]
     [InlineData("euler")]
     [InlineData("dpm-solver++")]
     [InlineData("rk45")]
     public void Sample_ExplicitGridEqualToDefault_GivesIdenticalSamples(string name)
     {
-        var uniform = Create(name);
+        var uniform = (FixedGridSampler)Create(name);
         var grid = Enumerable.Range(0, uniform.Steps + 1).Select(k => 1.0 - (double)k / uniform.Steps).ToArray();
         DiffusionSampler explicitGrid = name switch
         {
@@ -183,7 +198,7 @@ public class SamplerContractTests
         Assert.Contains("times[2]", e.Message);
         Assert.Throws<ArgumentException>(() => new EulerSampler(new[] { 1.0 }));
         Assert.Throws<ArgumentException>(() => new EulerSampler(new[] { 1.5, 0.0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new DormandPrinceSampler(adaptive: AdaptiveStepOptions.Default with { MaxSteps = 5 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AdaptiveRungeKuttaSampler.DormandPrince(AdaptiveStepOptions.Default with { MaxSteps = 5 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new AdaptiveSdeSampler(AdaptiveSdeOptions.Default with { Safety = 1.5 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LangevinCorrectorSampler(snr: 0));
     }
