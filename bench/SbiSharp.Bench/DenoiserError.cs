@@ -19,13 +19,13 @@ internal static class DenoiserError
 {
     private static readonly double[] LogSnrs = { -8, -6, -4, -2, 0, 2, 4, 6, 8, 10, 12 };
 
-    private static readonly (string Prediction, LossSpace Space, string Weighting, string Schedule)[] Cases =
+    private static readonly (string Prediction, Parameterization Space, string Weighting, string Schedule)[] Cases =
     {
-        ("F", LossSpace.Noise, "edm", "edm"),
-        ("noise", LossSpace.Noise, "none", "edm"),
-        ("noise", LossSpace.Noise, "none", "edm-wide"),
-        ("data", LossSpace.F, "none", "edm"),
-        ("data", LossSpace.F, "none", "edm-wide"),
+        ("F", new NoiseParameterization(), "edm", "edm"),
+        ("noise", new NoiseParameterization(), "none", "edm"),
+        ("noise", new NoiseParameterization(), "none", "edm-wide"),
+        ("data", new EdmParameterization(), "none", "edm"),
+        ("data", new EdmParameterization(), "none", "edm-wide"),
     };
 
     public static int Run(string outDir)
@@ -51,7 +51,7 @@ internal static class DenoiserError
             using var xs = estimator.XStandardizer.Forward(tensor(observation, new long[] { 1, 2 }, dtype: ScalarType.Float32));
             const int n = 4000;
             using var x = xs.expand(n, 2).contiguous();
-            var label = $"{predictionName}/{space}/{weightingName} on {scheduleName}";
+            var label = $"{predictionName}/{space.Name}/{weightingName} on {scheduleName}";
             foreach (var lambda in LogSnrs)
             {
                 using var scope = NewDisposeScope();

@@ -35,7 +35,7 @@ internal static class DesignGrid
     {
         Directory.CreateDirectory(outDir);
         var schedule = Schedule(scheduleName);
-        var spaces = new[] { LossSpace.Noise, LossSpace.Velocity, LossSpace.F };
+        var spaces = new Parameterization[] { new NoiseParameterization(), new VelocityParameterization(), new EdmParameterization() };
         var rows = new List<Dictionary<string, object>>();
         var sd = Math.Sqrt(0.05);
         foreach (var prediction in Predictions)
@@ -61,7 +61,7 @@ internal static class DesignGrid
                     var ess = ObjectiveConditioning.EffectiveSampleFraction(schedule, prediction, space, weighting, importance);
                     rows.Add(new Dictionary<string, object>
                     {
-                        ["prediction"] = prediction.Name, ["loss"] = space.ToString(), ["weighting"] = weighting.Name, ["effective_sample_fraction"] = ess,
+                        ["prediction"] = prediction.Name, ["loss"] = space.Name, ["weighting"] = weighting.Name, ["effective_sample_fraction"] = ess,
                         ["max_mean_error_sd"] = meanErr, ["max_relative_sd_error"] = sdErr, ["training_seconds"] = seconds,
                         ["reproduces"] = meanErr < 0.25 && sdErr < 0.2,
                     });
@@ -92,7 +92,7 @@ internal static class DesignGrid
     };
 
     /// <summary>Trains the grid's small model (width 64 × 2 blocks, 100 steps of 256 online simulations per epoch) on 2-D Gaussian-linear.</summary>
-    public static DiffusionPosteriorEstimator Train(INoiseSchedule schedule, Parameterization prediction, LossSpace space, LossWeighting weighting, bool importance, int epochs)
+    public static DiffusionPosteriorEstimator Train(INoiseSchedule schedule, Parameterization prediction, Parameterization space, LossWeighting weighting, bool importance, int epochs)
     {
         var options = DiffusionEstimatorOptions.Default with
         {

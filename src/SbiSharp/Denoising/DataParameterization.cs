@@ -9,6 +9,9 @@ public sealed class DataParameterization : Parameterization
     public override string Name => "data";
 
     /// <inheritdoc />
+    public override Tensor LossScale(Tensor logSnr, Tensor alpha, Tensor sigma) => ones_like(logSnr);
+
+    /// <inheritdoc />
     public override Tensor OutputScale(Tensor logSnr, Tensor alpha, Tensor sigma) => ones_like(logSnr);
 
     /// <inheritdoc />

@@ -14,6 +14,9 @@ public sealed class FlowVelocityParameterization : Parameterization
     public override string Name => "flow-velocity";
 
     /// <inheritdoc />
+    public override Tensor LossScale(Tensor logSnr, Tensor alpha, Tensor sigma) => (alpha.Plus(sigma)) / sigma;
+
+    /// <inheritdoc />
     public override Tensor OutputScale(Tensor logSnr, Tensor alpha, Tensor sigma) => sigma / (alpha.Plus(sigma));
 
     /// <inheritdoc />

@@ -10,6 +10,9 @@ public sealed class NoiseParameterization : Parameterization
     public override string Name => "noise";
 
     /// <inheritdoc />
+    public override Tensor LossScale(Tensor logSnr, Tensor alpha, Tensor sigma) => alpha / sigma;
+
+    /// <inheritdoc />
     public override Tensor OutputScale(Tensor logSnr, Tensor alpha, Tensor sigma) => sigma / alpha;
 
     /// <inheritdoc />

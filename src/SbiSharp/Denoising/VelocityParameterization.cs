@@ -10,6 +10,9 @@ public sealed class VelocityParameterization : Parameterization
     public override string Name => "velocity";
 
     /// <inheritdoc />
+    public override Tensor LossScale(Tensor logSnr, Tensor alpha, Tensor sigma) => (alpha.Square().Plus(sigma.Square())) / sigma;
+
+    /// <inheritdoc />
     public override Tensor OutputScale(Tensor logSnr, Tensor alpha, Tensor sigma) => sigma / (alpha.Square().Plus(sigma.Square()));
 
     /// <inheritdoc />

@@ -19,9 +19,9 @@ public static class DiffusionDesigns
     {
         ("edm-vp", o => Edm(o) with { Schedule = new EdmSchedule() }),
         ("edm-ve", o => Edm(o) with { Schedule = new EdmSchedule(EdmScheduleOptions.Default with { Form = VarianceForm.Exploding }) }),
-        ("cosine-v", o => o with { Schedule = new CosineSchedule(), Prediction = new VelocityParameterization(), Loss = LossSpace.Noise, Weighting = new SigmoidWeighting(), Coupling = null }),
-        ("cosine-eps", o => o with { Schedule = new CosineSchedule(), Prediction = new NoiseParameterization(), Loss = LossSpace.Noise, Weighting = new SigmoidWeighting(), Coupling = null }),
-        ("linear-vp-eps", o => o with { Schedule = new LinearVPSchedule(), Prediction = new NoiseParameterization(), Loss = LossSpace.Noise, Weighting = new UniformWeighting(), Coupling = null }),
+        ("cosine-v", o => o with { Schedule = new CosineSchedule(), Prediction = new VelocityParameterization(), Loss = new NoiseParameterization(), Weighting = new SigmoidWeighting(), Coupling = null }),
+        ("cosine-eps", o => o with { Schedule = new CosineSchedule(), Prediction = new NoiseParameterization(), Loss = new NoiseParameterization(), Weighting = new SigmoidWeighting(), Coupling = null }),
+        ("linear-vp-eps", o => o with { Schedule = new LinearVPSchedule(), Prediction = new NoiseParameterization(), Loss = new NoiseParameterization(), Weighting = new UniformWeighting(), Coupling = null }),
         ("flow-matching", Flow),
         ("flow-matching-a-0.6", o => Flow(o) with { Schedule = new RectifiedFlowSchedule(timePower: -0.6) }),
         ("flow-matching-ot", o => Flow(o) with { Coupling = OptimalTransportOptions.Default }),
@@ -43,8 +43,8 @@ public static class DiffusionDesigns
     }
 
     private static DiffusionEstimatorOptions Edm(DiffusionEstimatorOptions o) =>
-        o with { Prediction = new EdmParameterization(), Loss = LossSpace.Noise, Weighting = new EdmWeighting(), Coupling = null };
+        o with { Prediction = new EdmParameterization(), Loss = new NoiseParameterization(), Weighting = new EdmWeighting(), Coupling = null };
 
     private static DiffusionEstimatorOptions Flow(DiffusionEstimatorOptions o) =>
-        o with { Schedule = new RectifiedFlowSchedule(), Prediction = new FlowVelocityParameterization(), Loss = LossSpace.FlowVelocity, Weighting = new UniformWeighting(), Coupling = null };
+        o with { Schedule = new RectifiedFlowSchedule(), Prediction = new FlowVelocityParameterization(), Loss = new FlowVelocityParameterization(), Weighting = new UniformWeighting(), Coupling = null };
 }

@@ -21,8 +21,10 @@ public sealed record DiffusionEstimatorOptions
     /// <summary>What the network predicts.</summary>
     public Parameterization Prediction { get; init; } = new EdmParameterization();
 
-    /// <summary>Space of the squared error.</summary>
-    public LossSpace Loss { get; init; } = LossSpace.Noise;
+    /// <summary>Space of the squared error, named by the parameterization whose target error is squared (its <see cref="Parameterization.LossScale"/>); default ε (the noise), which with
+    /// <see cref="EdmWeighting"/> weighs an error of the F output evenly over noise levels. Files written before this was a parameterization hold the old loss-space number or name, which still reads.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(LossJsonConverter))]
+    public Parameterization Loss { get; init; } = new NoiseParameterization();
 
     /// <summary>Weighting of the loss over noise levels.</summary>
     public LossWeighting Weighting { get; init; } = new EdmWeighting();
@@ -54,9 +56,9 @@ public sealed record DiffusionEstimatorOptions
         ArgumentNullException.ThrowIfNull(Network, nameof(Network));
         ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
         ArgumentNullException.ThrowIfNull(Prediction, nameof(Prediction));
+        ArgumentNullException.ThrowIfNull(Loss, nameof(Loss));
         ArgumentNullException.ThrowIfNull(Weighting, nameof(Weighting));
         Network.Validate();
-        if (!Enum.IsDefined(Loss)) throw new ArgumentOutOfRangeException(nameof(Loss), Loss, $"`Loss` must be one of {string.Join(", ", Enum.GetNames<LossSpace>())}; got {Loss}.");
         Coupling?.Validate();
         if (!(ConditionDropout >= 0 && ConditionDropout < 1))
             throw new ArgumentOutOfRangeException(nameof(ConditionDropout), ConditionDropout, $"`ConditionDropout` must lie in [0, 1); got {ConditionDropout}.");

@@ -8,7 +8,7 @@ namespace SbiSharp.Training;
 /// <remarks>
 /// Times are stratified within the batch, uᵢ = (u + i/B) mod 1 (Kingma et al. 2021, arXiv:2107.00630), mapped to λ by the
 /// schedule's training distribution; θ_t = αθ + σε (ε optionally re-paired with θ by mini-batch OT); the loss is
-/// mean over rows of w(λ)·c(λ)²·mean_d (D − θ)², where c is the <see cref="LossSpace"/> factor and w the <see cref="LossWeighting"/>.
+/// mean over rows of w(λ)·c(λ)²·mean_d (D − θ)², where c is the loss parameterization's <see cref="Parameterization.LossScale"/> and w the <see cref="LossWeighting"/>.
 /// </remarks>
 internal static class DiffusionLoss
 {
@@ -31,7 +31,7 @@ internal static class DiffusionLoss
             ? rand(new[] { rows, 1L }, dtype: theta.dtype, device: theta.device, generator: generator).Ge(objective.ConditionDropout).to(theta.dtype)
             : null;
         var denoised = denoiser.Denoise(thetaT, logSnr, x, present);
-        var factor = SpaceFactor(objective.Space, logSnr, alpha, sigma);
+        var factor = objective.Loss.LossScale(logSnr, alpha, sigma);
         var weight = objective.Weighting.Weight(denoiser.Schedule, logSnr, u) * factor.Square();
         if (density is not null)
             weight = weight / density;
@@ -39,14 +39,4 @@ internal static class DiffusionLoss
         return (weight * perRow).mean().MoveToOuterDisposeScope();
     }
 
-    /// <summary>c(λ): the chosen space's error is c·(θ − D).</summary>
-    internal static Tensor SpaceFactor(LossSpace space, Tensor logSnr, Tensor alpha, Tensor sigma) => space switch
-    {
-        LossSpace.Noise => alpha / sigma,
-        LossSpace.Velocity => (alpha.Square().Plus(sigma.Square())) / sigma,
-        LossSpace.FlowVelocity => (alpha.Plus(sigma)) / sigma,
-        LossSpace.F => EdmParameterization.OutputScale(logSnr, 1.0).RDiv(1),
-        LossSpace.Data => ones_like(logSnr),
-        _ => throw new ArgumentOutOfRangeException(nameof(space), space, $"Unknown loss space {space}."),
-    };
 }

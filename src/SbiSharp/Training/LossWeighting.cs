@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace SbiSharp.Training;
 
-/// <summary>A per-noise-level weight w(λ) multiplying the squared error of the chosen <see cref="LossSpace"/>.</summary>
+/// <summary>A per-noise-level weight w(λ) multiplying the squared error of the loss space (<see cref="Estimators.DiffusionEstimatorOptions.Loss"/>).</summary>
 /// <remarks>Kingma &amp; Gao 2023 (arXiv:2303.00848) show every weighting is an ELBO under data augmentation; the choice changes which noise levels the network fits best.</remarks>
 [JsonConverter(typeof(WeightingJsonConverter))]
 public abstract class LossWeighting

@@ -33,7 +33,7 @@ internal sealed class NoiseLevelProposal : IDisposable
     private readonly Tensor _density;
     private readonly Tensor _cdf;
 
-    public NoiseLevelProposal(INoiseSchedule schedule, Parameterization prediction, LossSpace space, LossWeighting weighting)
+    public NoiseLevelProposal(INoiseSchedule schedule, Parameterization prediction, Parameterization loss, LossWeighting weighting)
     {
         using var scope = NewDisposeScope();
         var logits = linspace(-LogitRange, LogitRange, Cells + 1, dtype: ScalarType.Float64);
@@ -41,10 +41,10 @@ internal sealed class NoiseLevelProposal : IDisposable
         var edges = cat(new[] { zeros(1, dtype: ScalarType.Float64), inner, ones(1, dtype: ScalarType.Float64) });
         var mids = ((logits.narrow(0, 0, Cells).Plus(logits.narrow(0, 1, Cells))).Div(2)).sigmoid();
         var widths = edges.diff();
-        var w = ObjectiveConditioning.OutputWeights(schedule, prediction, space, weighting, mids.unsqueeze(1)).reshape(-1);
+        var w = ObjectiveConditioning.OutputWeights(schedule, prediction, loss, weighting, mids.unsqueeze(1)).reshape(-1);
         var mean = (w * widths).sum().item<double>();
         if (!(mean > 0) || !double.IsFinite(mean))
-            throw new ArgumentException($"The objective {prediction.Name}/{space}/{weighting.Name} has no finite positive weight on this schedule (mean output weight {mean}); importance sampling needs one.", nameof(weighting));
+            throw new ArgumentException($"The objective {prediction.Name}/{loss.Name}/{weighting.Name} has no finite positive weight on this schedule (mean output weight {mean}); importance sampling needs one.", nameof(weighting));
         var density = w.Mul((1 - UniformShare)).Div(mean).Add(UniformShare);
         var cdf = cat(new[] { zeros(1, dtype: ScalarType.Float64), (density * widths).cumsum(0) });
         var total = cdf[Cells].item<double>();

@@ -54,6 +54,39 @@ public class RegistryContractTests
     }
 
     [Theory]
+    [MemberData(nameof(Parameterizations))]
+    public void Parameterization_AsLossSpace_MeasuresItsOwnTargetError(string name)
+    {
+        // The loss space of a parameterization is its own target: the error of the output that gives D₁ instead of D₂ is c·(D₂ − D₁).
+        var p = Registries.Parameterizations.Create(name);
+        var schedule = new EdmSchedule();
+        using var scope = NewDisposeScope();
+        using var g = new Generator(3);
+        var logSnr = linspace(-6, 8, 15, dtype: ScalarType.Float64).unsqueeze(1);
+        var (alpha, sigma) = schedule.Scales(logSnr);
+        var thetaT = randn(new long[] { 15, 2 }, dtype: ScalarType.Float64, generator: g);
+        var out1 = randn(new long[] { 15, 2 }, dtype: ScalarType.Float64, generator: g);
+        var out2 = randn(new long[] { 15, 2 }, dtype: ScalarType.Float64, generator: g);
+        var d1 = p.ToDenoised(out1, thetaT, logSnr, alpha, sigma);
+        var d2 = p.ToDenoised(out2, thetaT, logSnr, alpha, sigma);
+        var scaled = (d2 - d1) * p.LossScale(logSnr, alpha, sigma);
+        Assert.True(scaled.abs().allclose(((out2 - out1)).abs(), rtol: 1e-9, atol: 1e-9), $"{name}: LossScale is not 1/|dD/doutput|");
+    }
+
+    [Fact]
+    public void Options_LossSpaceFromBeforeItWasAParameterization_ReadsAsOne()
+    {
+        foreach (var (old, type) in new[] { ("0", typeof(NoiseParameterization)), ("1", typeof(VelocityParameterization)), ("2", typeof(FlowVelocityParameterization)),
+                     ("3", typeof(EdmParameterization)), ("4", typeof(DataParameterization)), ("\"FlowVelocity\"", typeof(FlowVelocityParameterization)) })
+            Assert.IsType(type, JsonSerializer.Deserialize<DiffusionEstimatorOptions>($$"""{ "Loss": {{old}} }""", Json)!.Loss);
+        var now = DiffusionEstimatorOptions.Default with { Loss = new EdmParameterization(0.5) };
+        var back = JsonSerializer.Deserialize<DiffusionEstimatorOptions>(JsonSerializer.Serialize(now, Json), Json)!;
+        Assert.Equal(0.5, Assert.IsType<EdmParameterization>(back.Loss).SigmaData);
+        var bad = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<DiffusionEstimatorOptions>("""{ "Loss": 7 }""", Json));
+        Assert.Contains("`Loss` = 7 is not a loss space", bad.Message);
+    }
+
+    [Theory]
     [MemberData(nameof(Weightings))]
     public void Weighting_RoundTripsAndItsNameIsTheRegisteredOne(string name)
     {
