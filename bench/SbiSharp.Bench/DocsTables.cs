@@ -18,7 +18,7 @@ public static class DocsTables
     private const string Names = "<!-- names: ";
     private const string Table = "<!-- registry: ";
 
-    private static readonly string[] RegistryNames = { "schedules", "parameterizations", "weightings", "samplers", "networks", "designs" };
+    private static readonly string[] RegistryNames = { "schedules", "parameterizations", "weightings", "samplers", "networks", "embeddings", "designs", "guidance" };
 
     /// <summary>Only the library's own types: a type a program (or a test) registered at run time is not part of the docs.</summary>
     private static bool BuiltIn(Type type) => type.Assembly == typeof(Registration.Registries).Assembly;
@@ -30,7 +30,9 @@ public static class DocsTables
         "weightings" => Registration.Registries.Weightings.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
         "samplers" => Registration.Registries.Samplers.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
         "networks" => Registration.Registries.Networks.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
-        "designs" => Estimators.DiffusionDesigns.Names.Select(n => (n, "")).ToArray(),
+        "embeddings" => Registration.Registries.Embeddings.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
+        "designs" => Registration.Registries.Designs.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
+        "guidance" => Registration.Registries.Guidance.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
         _ => null,
     };
 

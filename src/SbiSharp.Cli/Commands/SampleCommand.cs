@@ -22,10 +22,16 @@ internal static class SampleCommand
         var seed = new Option<long>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => SamplingOptions.Default.Seed ?? 0 };
         var compose = new Option<string>("--compose") { Description = "Treat all observation rows as iid observations of one θ and sample p(θ | all rows): none | gauss | jac | sum", DefaultValueFactory = _ => "none" };
         var priorTask = new Option<string?>("--prior-task") { Description = $"With --compose: the training prior of this built-in task ({string.Join(" | ", SbiSharp.Tasks.BuiltInTasks.Names)}); default: the model's unconditional mode (needs train --condition-dropout)" };
-        var fix = new Option<string[]>("--fix") { Description = "Fix parameters and sample the rest (inpainting): INDEX=VALUE, 1-based, repeatable", AllowMultipleArgumentsPerToken = true };
+        var fix = new Option<string[]>("--fix") { Description = "Fix parameters and sample the rest (inpainting): INDEX=VALUE, 1-based, repeatable (short for --guidance fix:INDEX=VALUE)", AllowMultipleArgumentsPerToken = true };
+        var guide = new Option<string[]>("--guidance")
+        {
+            Description = "Inference-time guidance around the model, applied in order, repeatable: NAME:ARGUMENT with NAME one of " +
+                string.Join("; ", SbiSharp.Registration.Registries.Guidance.Entries.Select(e => $"{e.Name} ({e.Description})")),
+            AllowMultipleArgumentsPerToken = true,
+        };
         var sampling = new SamplingCliOptions();
         var command = new Command("sample", "Draw posterior samples for observations from a trained model.");
-        foreach (var o in new Option[] { model, observations, draws, output, seed, compose, priorTask, fix }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, observations, draws, output, seed, compose, priorTask, fix, guide }) command.Options.Add(o);
         sampling.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
         {
@@ -33,15 +39,18 @@ internal static class SampleCommand
             if (n <= 0) throw new ArgumentException($"--num-samples must be positive; got {n}.");
             var path = AtomicFile.CheckWritable(result.GetValue(output)!, "--out");
             var options = sampling.Read(result, result.GetValue(seed));
+            var guidanceSpecs = (result.GetValue(fix) ?? Array.Empty<string>()).Select(f => "fix:" + f).Concat(result.GetValue(guide) ?? Array.Empty<string>()).ToArray();
+            foreach (var spec in guidanceSpecs) _ = GuidanceEntry(spec); // unknown names are answered before the model loads
             using var estimator = DiffusionPosteriorEstimator.Load(result.GetValue(model)!);
             var table = CsvTable.Read(result.GetValue(observations)!);
             if (table.Columns != estimator.ObservationDimension)
                 throw new ArgumentException($"--observations has {table.Columns} columns; the model expects {estimator.ObservationDimension}.");
             using var x = table.ToTensor();
-            var guidance = Fixed(result.GetValue(fix) ?? Array.Empty<string>(), estimator.ParameterDimension);
+            var guidance = guidanceSpecs.Select(spec => GuidanceEntry(spec).Create(new SbiSharp.Registration.CreationArguments(
+                Argument: spec.Contains(':') ? spec[(spec.IndexOf(':') + 1)..] : null, ParameterDimension: estimator.ParameterDimension))).ToArray();
             var method = Method(result.GetValue(compose)!);
             var groups = method is null ? table.Rows.Count : 1;
-            if (method is not null && guidance.Length > 0) throw new ArgumentException("--fix cannot be combined with --compose.");
+            if (method is not null && guidance.Length > 0) throw new ArgumentException("--fix and --guidance cannot be combined with --compose.");
             var priorName = result.GetValue(priorTask);
             using var drawn = method is { } m
                 ? ConsoleProgress.Run("Sampling (composed)", 1.0, _ => new SamplingResult(estimator.SampleComposed(x, n, new CompositionOptions { Method = m }, options,
@@ -79,21 +88,11 @@ internal static class SampleCommand
         _ => throw new ArgumentException($"Unknown --compose '{name}'; valid: none, gauss, jac, sum."),
     };
 
-    private static DenoiserGuidance[] Fixed(string[] specs, int dimension)
+    /// <summary>The registry entry of a --guidance NAME[:ARGUMENT].</summary>
+    private static SbiSharp.Registration.RegistryEntry<DenoiserGuidance> GuidanceEntry(string spec)
     {
-        if (specs.Length == 0) return Array.Empty<DenoiserGuidance>();
-        var indices = new List<int>();
-        var values = new List<double>();
-        foreach (var spec in specs)
-        {
-            var parts = spec.Split('=');
-            if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var index)
-                || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-                throw new ArgumentException($"--fix expects INDEX=VALUE (1-based index, e.g. 1=0.25); got '{spec}'.");
-            if (index < 1 || index > dimension) throw new ArgumentException($"--fix index must lie in [1, {dimension}]; got {index}.");
-            indices.Add(index - 1);
-            values.Add(value);
-        }
-        return new DenoiserGuidance[] { new InpaintingGuidance(indices, values) };
+        var name = spec.Contains(':') ? spec[..spec.IndexOf(':')] : spec;
+        return SbiSharp.Registration.Registries.Guidance.Find(name)
+            ?? throw new ArgumentException($"Unknown --guidance '{name}'; valid: {string.Join(", ", SbiSharp.Registration.Registries.Guidance.Names)}.");
     }
 }

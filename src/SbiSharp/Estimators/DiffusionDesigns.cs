@@ -14,22 +14,22 @@ namespace SbiSharp.Estimators;
 /// </remarks>
 public static class DiffusionDesigns
 {
-    /// <summary>Each design as a change of the options, the default first; the one place a design's name is spelled.</summary>
-    private static readonly (string Name, Func<DiffusionEstimatorOptions, DiffusionEstimatorOptions> Apply)[] Table =
+    /// <summary>Registers the built-in designs, the default first: the one place a design's name is spelled.</summary>
+    internal static void RegisterBuiltIn(Registration.Registry<DiffusionDesign> r)
     {
-        ("edm-vp", o => Edm(o) with { Schedule = new EdmSchedule() }),
-        ("edm-ve", o => Edm(o) with { Schedule = new EdmSchedule(EdmScheduleOptions.Default with { Form = VarianceForm.Exploding }) }),
-        ("cosine-v", o => o with { Schedule = new CosineSchedule(), Prediction = new VelocityParameterization(), Loss = new NoiseParameterization(), Weighting = new SigmoidWeighting(), Coupling = null }),
-        ("cosine-eps", o => o with { Schedule = new CosineSchedule(), Prediction = new NoiseParameterization(), Loss = new NoiseParameterization(), Weighting = new SigmoidWeighting(), Coupling = null }),
-        ("linear-vp-eps", o => o with { Schedule = new LinearVPSchedule(), Prediction = new NoiseParameterization(), Loss = new NoiseParameterization(), Weighting = new UniformWeighting(), Coupling = null }),
-        ("flow-matching", Flow),
-        ("flow-matching-a-0.6", o => Flow(o) with { Schedule = new RectifiedFlowSchedule(timePower: -0.6) }),
-        ("flow-matching-ot", o => Flow(o) with { Coupling = OptimalTransportOptions.Default }),
-        ("flow-matching-cot", o => Flow(o) with { Coupling = OptimalTransportOptions.Conditional }),
-    };
+        r.Register("edm-vp", () => new DiffusionDesign(o => Edm(o) with { Schedule = new EdmSchedule() }), "EDM schedule (variance preserving), F-prediction, EDM-weighted noise loss (the default)");
+        r.Register("edm-ve", () => new DiffusionDesign(o => Edm(o) with { Schedule = new EdmSchedule(EdmScheduleOptions.Default with { Form = VarianceForm.Exploding }) }), "EDM schedule (variance exploding), F-prediction, EDM-weighted noise loss");
+        r.Register("cosine-v", () => new DiffusionDesign(o => o with { Schedule = new CosineSchedule(), Prediction = new VelocityParameterization(), Loss = new NoiseParameterization(), Weighting = new SigmoidWeighting(), Coupling = null }), "cosine schedule, v-prediction, sigmoid-weighted noise loss");
+        r.Register("cosine-eps", () => new DiffusionDesign(o => o with { Schedule = new CosineSchedule(), Prediction = new NoiseParameterization(), Loss = new NoiseParameterization(), Weighting = new SigmoidWeighting(), Coupling = null }), "cosine schedule, ε-prediction, sigmoid-weighted noise loss");
+        r.Register("linear-vp-eps", () => new DiffusionDesign(o => o with { Schedule = new LinearVPSchedule(), Prediction = new NoiseParameterization(), Loss = new NoiseParameterization(), Weighting = new UniformWeighting(), Coupling = null }), "linear VP schedule, ε-prediction, unweighted noise loss (Ho et al. 2020)");
+        r.Register("flow-matching", () => new DiffusionDesign(Flow), "rectified path, flow velocity, unweighted velocity loss, uniform times");
+        r.Register("flow-matching-a-0.6", () => new DiffusionDesign(o => Flow(o) with { Schedule = new RectifiedFlowSchedule(timePower: -0.6) }), "flow matching with power-law (a = −0.6) times");
+        r.Register("flow-matching-ot", () => new DiffusionDesign(o => Flow(o) with { Coupling = OptimalTransportOptions.Default }), "flow matching with mini-batch OT pairing");
+        r.Register("flow-matching-cot", () => new DiffusionDesign(o => Flow(o) with { Coupling = OptimalTransportOptions.Conditional }), "flow matching with conditional OT pairing");
+    }
 
-    /// <summary>Every name <see cref="Apply"/> accepts, the default first.</summary>
-    public static IReadOnlyList<string> Names { get; } = Table.Select(d => d.Name).ToArray();
+    /// <summary>Every name <see cref="Apply"/> accepts, the default first (those of <see cref="Registration.Registries.Designs"/>).</summary>
+    public static IReadOnlyList<string> Names => Registration.Registries.Designs.Names;
 
     /// <summary>Returns <paramref name="options"/> with the schedule, prediction, loss, weighting and coupling of design <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
@@ -37,9 +37,7 @@ public static class DiffusionDesigns
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(name);
-        foreach (var design in Table)
-            if (string.Equals(design.Name, name, StringComparison.OrdinalIgnoreCase)) return design.Apply(options);
-        throw new ArgumentException($"Unknown design '{name}'; valid: {string.Join(", ", Names)}.", nameof(name));
+        return Registration.Registries.Designs.Create(name).Apply(options);
     }
 
     private static DiffusionEstimatorOptions Edm(DiffusionEstimatorOptions o) =>

@@ -15,6 +15,9 @@ public sealed record DiffusionEstimatorOptions
     /// <summary>The conditional network (default: the residual MLP); any <see cref="NetworkSpec"/> registered in <see cref="Registration.Registries.Networks"/>.</summary>
     public NetworkSpec Network { get; init; } = NetworkOptions.Default;
 
+    /// <summary>The summary network of x, trained end to end with <see cref="Network"/> (default: the identity, no summary network); any <see cref="EmbeddingSpec"/> registered in <see cref="Registration.Registries.Embeddings"/>.</summary>
+    public EmbeddingSpec Embedding { get; init; } = IdentityEmbeddingSpec.Default;
+
     /// <summary>Noise schedule (one of the library's schedules, so that it can be saved).</summary>
     public INoiseSchedule Schedule { get; init; } = new EdmSchedule();
 
@@ -58,7 +61,9 @@ public sealed record DiffusionEstimatorOptions
         ArgumentNullException.ThrowIfNull(Prediction, nameof(Prediction));
         ArgumentNullException.ThrowIfNull(Loss, nameof(Loss));
         ArgumentNullException.ThrowIfNull(Weighting, nameof(Weighting));
+        ArgumentNullException.ThrowIfNull(Embedding, nameof(Embedding));
         Network.Validate();
+        Embedding.Validate();
         Coupling?.Validate();
         if (!(ConditionDropout >= 0 && ConditionDropout < 1))
             throw new ArgumentOutOfRangeException(nameof(ConditionDropout), ConditionDropout, $"`ConditionDropout` must lie in [0, 1); got {ConditionDropout}.");

@@ -82,28 +82,37 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         if (ParameterNames.Count != parameterDimension)
             throw new ArgumentException($"`parameterNames` must have {parameterDimension} entries; got {ParameterNames.Count}.", nameof(parameterNames));
         using var generator = new Generator((ulong)Options.InitializationSeed);
-        var inputs = observationDimension + (Options.ConditionDropout > 0 ? 1 : 0);
-        _network = CreateNetwork(parameterDimension, inputs, generator);
-        _ema = CreateNetwork(parameterDimension, inputs, generator);
+        _network = CreateNetwork(parameterDimension, observationDimension, generator);
+        _ema = CreateNetwork(parameterDimension, observationDimension, generator);
         _network.to(_device);
         _ema.to(_device);
         _network.eval();
         _ema.eval();
         Schedule = Options.Schedule;
         Denoiser = new NetworkDenoiser(_ema, Schedule, Options.Prediction, Options.ConditionDropout > 0);
-        TrainingDenoiser = new NetworkDenoiser(_network, Schedule, Options.Prediction, Options.ConditionDropout > 0);
         ThetaStandardizer = Standardizer.Identity(parameterDimension);
         XStandardizer = Standardizer.Identity(observationDimension);
     }
 
-    private ConditionalNetwork CreateNetwork(int parameterDimension, int inputs, Generator generator)
+    /// <summary>The network the denoiser runs: the options' network, behind the embedding unless that is the identity (then the network alone, as in files written before the embedding seam).</summary>
+    private ConditionalNetwork CreateNetwork(int parameterDimension, int observationDimension, Generator generator)
     {
+        var flag = Options.ConditionDropout > 0 ? 1 : 0;
+        ObservationEmbedding? embedding = null;
+        if (!Options.Embedding.IsIdentity)
+        {
+            embedding = Options.Embedding.Create(observationDimension, generator)
+                ?? throw new InvalidOperationException($"{Options.Embedding.GetType().Name}.Create returned null.");
+            if (embedding.InputDimension != observationDimension)
+                throw new InvalidOperationException($"{Options.Embedding.GetType().Name}.Create built an embedding for Dx = {embedding.InputDimension}; the estimator asked for Dx = {observationDimension}.");
+        }
+        var inputs = (embedding?.OutputDimension ?? observationDimension) + flag;
         var network = Options.Network.Create(parameterDimension, inputs, generator)
             ?? throw new InvalidOperationException($"{Options.Network.GetType().Name}.Create returned null.");
         if (network.ParameterDimension != parameterDimension || network.ObservationDimension != inputs)
             throw new InvalidOperationException(
                 $"{Options.Network.GetType().Name}.Create built a network for Dθ = {network.ParameterDimension}, Dx = {network.ObservationDimension}; the estimator asked for Dθ = {parameterDimension}, Dx = {inputs}.");
-        return network;
+        return embedding is null ? network : new EmbeddedNetwork(embedding, network, flag == 1);
     }
 
     /// <summary>The options it was built with.</summary>
@@ -140,8 +149,6 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <summary>The denoiser used for sampling (EMA weights), working in standardized units.</summary>
     public NetworkDenoiser Denoiser { get; }
 
-    private NetworkDenoiser TrainingDenoiser { get; }
-
     /// <summary>Standardization of the transformed θ (u = T(θ)) fitted on the training data.</summary>
     public Standardizer ThetaStandardizer { get; private set; }
 
@@ -177,81 +184,24 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         if (training is InMemoryDataset all) CheckInsideSupport(all.Theta, nameof(training));
         if (validation is not null) CheckInsideSupport(validation.Theta, nameof(validation));
         var fingerprint = o.CheckpointDirectory is null ? "" : Fingerprint(training, validation, o);
-        IDisposable? ownedTrain = null;
-        InMemoryDataset? ownedValidation = null;
-        try
-        {
-            using var splitGenerator = new Generator((ulong)o.Seed + 2);
-            var stream = training.Count is null;
-            if (validation is null)
-            {
-                var source = o.Validation;
-                if (source == ValidationSource.Auto)
-                    source = training is ISplittableDataset ? ValidationSource.Split : stream ? ValidationSource.Stream
-                        : throw new ArgumentException(
-                            $"`training` ({training.GetType().Name}) is a finite data set that cannot split off a validation set (it does not implement {nameof(ISplittableDataset)}); " +
-                            $"pass `validation`, or set {nameof(TrainingOptions)}.{nameof(TrainingOptions.Validation)} = {nameof(ValidationSource.None)} to stop on the training loss.", nameof(training));
-                if (source == ValidationSource.Split)
-                {
-                    if (training is not ISplittableDataset splittable)
-                        throw new ArgumentException($"{nameof(ValidationSource)}.{nameof(ValidationSource.Split)} needs a data set that can split ({nameof(ISplittableDataset)}); `training` is a {training.GetType().Name}.", nameof(training));
-                    var (train, held) = splittable.SplitValidation(o.ValidationFraction, splitGenerator);
-                    ownedTrain = train as IDisposable;
-                    ownedValidation = held;
-                    training = train;
-                }
-                else if (source == ValidationSource.Stream)
-                {
-                    if (!stream)
-                        throw new ArgumentException($"{nameof(ValidationSource)}.{nameof(ValidationSource.Stream)} needs a stream of fresh simulations (Count = null); `training` is finite, so it would validate on its own pairs.", nameof(training));
-                    ownedValidation = Materialize(training, o.OnlineValidationSize, splitGenerator);
-                }
-                validation = ownedValidation;
-                if (validation is not null && !trainingChecked) CheckInsideSupport(validation.Theta, nameof(training));
-            }
-            var weightDecay = o.Optimizer switch
-            {
-                OptimizerChoice.AdamW => o.WeightDecay,
-                OptimizerChoice.Adam => 0.0,
-                _ => stream ? 0.0 : o.WeightDecay,
-            };
-            FitStandardizers(training, o, splitGenerator, checkSupport: !trainingChecked);
-            CheckSpread(logger);
-            using var proposal = Options.ImportanceSampledNoise ? new NoiseLevelProposal(Schedule, Options.Prediction, Options.Loss, Options.Weighting) : null;
-            var effective = proposal is null
-                ? ObjectiveConditioning.EffectiveSampleFraction(Schedule, Options.Prediction, Options.Loss, Options.Weighting)
-                : ObjectiveConditioning.EffectiveSampleFraction(Schedule, Options.Prediction, Options.Loss, Options.Weighting, proposal);
-            if (effective < ObjectiveConditioning.WarningFraction)
-                logger?.LogWarning("The objective {Prediction}/{Loss}/{Weighting} on this schedule has an effective sample fraction of {Fraction:F3}: a few noise levels carry the gradient, and it may need far more training than the defaults to reproduce the posterior.",
-                    Options.Prediction.Name, Options.Loss, Options.Weighting.Name, effective);
-            var trainer = new DiffusionTrainer(TrainingDenoiser, Denoiser, new DiffusionObjective(Options.Loss, Options.Weighting, Options.Coupling, Options.ConditionDropout, proposal), o, logger);
-            var result = trainer.Run(training, validation, Prepare, weightDecay, progress, cancellationToken, fingerprint);
-            IsTrained = true;
-            return result;
-        }
-        finally
-        {
-            ownedTrain?.Dispose();
-            ownedValidation?.Dispose();
-        }
-    }
-
-    /// <summary>The first <paramref name="rows"/> pairs of one pass over a stream, as an in-memory set.</summary>
-    private static InMemoryDataset Materialize(ISimulationDataset stream, int rows, Generator generator)
-    {
-        var batches = stream.Batches(Math.Min(rows, 1_000), (rows + 999) / 1_000, generator).ToList();
-        try
-        {
-            using var scope = NewDisposeScope();
-            var theta = cat(batches.Select(b => b.Theta).ToArray(), 0);
-            var x = cat(batches.Select(b => b.X).ToArray(), 0);
-            var n = Math.Min(rows, theta.shape[0]);
-            return new InMemoryDataset(theta.narrow(0, 0, n), x.narrow(0, 0, n));
-        }
-        finally
-        {
-            foreach (var b in batches) b.Dispose();
-        }
+        using var splitGenerator = new Generator((ulong)o.Seed + 2);
+        using var data = TrainingData.Resolve(training, validation, o, splitGenerator);
+        if (data.ValidationIsDerived && !trainingChecked) CheckInsideSupport(data.Validation!.Theta, nameof(training));
+        var weightDecay = TrainingData.WeightDecay(o, training);
+        FitStandardizers(data.Training, o, splitGenerator, checkSupport: !trainingChecked);
+        CheckSpread(logger);
+        using var proposal = Options.ImportanceSampledNoise ? new NoiseLevelProposal(Schedule, Options.Prediction, Options.Loss, Options.Weighting) : null;
+        var effective = proposal is null
+            ? ObjectiveConditioning.EffectiveSampleFraction(Schedule, Options.Prediction, Options.Loss, Options.Weighting)
+            : ObjectiveConditioning.EffectiveSampleFraction(Schedule, Options.Prediction, Options.Loss, Options.Weighting, proposal);
+        if (effective < ObjectiveConditioning.WarningFraction)
+            logger?.LogWarning("The objective {Prediction}/{Loss}/{Weighting} on this schedule has an effective sample fraction of {Fraction:F3}: a few noise levels carry the gradient, and it may need far more training than the defaults to reproduce the posterior.",
+                Options.Prediction.Name, Options.Loss.Name, Options.Weighting.Name, effective);
+        var objective = new DenoisingObjective(Schedule, Options.Prediction, Options.Loss, Options.Weighting, Options.Coupling, Options.ConditionDropout, proposal);
+        var trainer = new Trainer(_network, _ema, objective, o, logger);
+        var result = trainer.Run(data.Training, data.Validation, Prepare, weightDecay, progress, cancellationToken, fingerprint);
+        IsTrained = true;
+        return result;
     }
 
     /// <summary>SHA-256 over the architecture, the training options that shape the result (not where or how often checkpoints go, nor the time limit) and the data.</summary>

@@ -4,7 +4,9 @@ namespace SbiSharp.Registration;
 /// <param name="Steps">Step count (samplers).</param>
 /// <param name="RelativeTolerance">Relative error tolerance (adaptive samplers).</param>
 /// <param name="StopTime">Time a sampler stops at (0: clean draws).</param>
-public sealed record CreationArguments(int? Steps = null, double? RelativeTolerance = null, double? StopTime = null)
+/// <param name="Argument">The text after "name:" on the command line (guidance: "1=0.25", "1.5", "2&gt;=0").</param>
+/// <param name="ParameterDimension">Dθ of the model the instance is for (guidance checks its indices against it).</param>
+public sealed record CreationArguments(int? Steps = null, double? RelativeTolerance = null, double? StopTime = null, string? Argument = null, int? ParameterDimension = null)
 {
     /// <summary>No arguments: every default.</summary>
     public static CreationArguments None { get; } = new();

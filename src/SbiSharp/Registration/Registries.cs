@@ -25,6 +25,15 @@ public static class Registries
     /// <summary>Conditional networks (model files: "network").</summary>
     public static Registry<NetworkSpec> Networks { get; } = CreateNetworks();
 
+    /// <summary>Diffusion designs (the command line's --method; not stored: a design is a change of the options, which are).</summary>
+    public static Registry<Estimators.DiffusionDesign> Designs { get; } = CreateDesigns();
+
+    /// <summary>Inference-time guidance (the command line's sample --guidance NAME:ARGUMENT; not stored). Arguments: the text after the colon, Dθ.</summary>
+    public static Registry<Guidance.DenoiserGuidance> Guidance { get; } = CreateGuidance();
+
+    /// <summary>Observation embeddings, the summary networks of x (model files: "embedding").</summary>
+    public static Registry<EmbeddingSpec> Embeddings { get; } = CreateEmbeddings();
+
     private static Registry<INoiseSchedule> CreateSchedules()
     {
         var r = new Registry<INoiseSchedule>("schedule", "schedule");
@@ -82,6 +91,29 @@ public static class Registries
     {
         var r = new Registry<NetworkSpec>("network", "network");
         r.Register("residual-mlp", () => NetworkOptions.Default, "residual MLP with FiLM noise-level conditioning (the default)");
+        return r;
+    }
+
+    private static Registry<EmbeddingSpec> CreateEmbeddings()
+    {
+        var r = new Registry<EmbeddingSpec>("embedding", "embedding");
+        r.Register("identity", () => IdentityEmbeddingSpec.Default, "none: the network sees x itself (the default)");
+        return r;
+    }
+
+    private static Registry<Estimators.DiffusionDesign> CreateDesigns()
+    {
+        var r = new Registry<Estimators.DiffusionDesign>("design", "design");
+        Estimators.DiffusionDesigns.RegisterBuiltIn(r);
+        return r;
+    }
+
+    private static Registry<Guidance.DenoiserGuidance> CreateGuidance()
+    {
+        var r = new Registry<Guidance.DenoiserGuidance>("guidance", "guidance");
+        r.Register("fix", a => SbiSharp.Guidance.GuidanceArguments.Fix(a), "fix parameters and sample the rest (inpainting): fix:INDEX=VALUE,… (1-based)");
+        r.Register("bound", a => SbiSharp.Guidance.GuidanceArguments.Bound(a), "steer draws to θ_INDEX ≥ or ≤ a value (constraint guidance): bound:INDEX>=VALUE,INDEX<=VALUE,… (1-based, original units)");
+        r.Register("classifier-free", a => SbiSharp.Guidance.GuidanceArguments.ClassifierFree(a), "sharpen (w > 0) or flatten (−1 ≤ w < 0) the likelihood: classifier-free:W (needs train --condition-dropout)");
         return r;
     }
 }

@@ -12,7 +12,7 @@ namespace SbiSharp.Training;
 /// </remarks>
 internal static class DiffusionLoss
 {
-    public static Tensor Compute(NetworkDenoiser denoiser, DiffusionObjective objective, Tensor theta, Tensor x, Generator? generator)
+    public static Tensor Compute(NetworkDenoiser denoiser, DenoisingObjective objective, Tensor theta, Tensor x, Generator? generator)
     {
         using var scope = NewDisposeScope();
         var rows = theta.shape[0];

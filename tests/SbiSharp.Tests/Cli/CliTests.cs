@@ -81,10 +81,25 @@ public class CliTests
         Assert.True(code == 0, error);
         foreach (var line in File.ReadAllLines(samples).Skip(1))
             Assert.InRange(double.Parse(line.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture), 0.29, 0.31);
-        foreach (var (extra, expected) in new[] { (new[] { "--fix", "a=1" }, "--fix expects INDEX=VALUE"), (new[] { "--fix", "3=1" }, "--fix index must lie in [1, 2]"), (new[] { "--compose", "mean" }, "Unknown --compose 'mean'") })
+        // The same through the guidance registry, on the other parameter.
+        (code, _, error) = Run("sample", "--model", model, "--observations", Path.Combine(dir, "obs.csv"), "--num-samples", "5", "--out", samples, "--steps", "30", "--guidance", "fix:2=-0.2");
+        Assert.True(code == 0, error);
+        foreach (var line in File.ReadAllLines(samples).Skip(1))
+            Assert.InRange(double.Parse(line.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture), -0.21, -0.19);
+        // Classifier-free guidance and a bound, in order (the model was trained with condition dropout).
+        (code, _, error) = Run("sample", "--model", model, "--observations", Path.Combine(dir, "obs.csv"), "--num-samples", "5", "--out", samples, "--steps", "10",
+            "--guidance", "classifier-free:1", "--guidance", "bound:1>=-5");
+        Assert.True(code == 0, error);
+        foreach (var (extra, expected) in new[]
+                 {
+                     (new[] { "--fix", "a=1" }, "Guidance 'fix' expects INDEX=VALUE"), (new[] { "--fix", "3=1" }, "Guidance 'fix' index must lie in [1, 2]"),
+                     (new[] { "--compose", "mean" }, "Unknown --compose 'mean'"), (new[] { "--guidance", "push:1" }, "Unknown --guidance 'push'; valid: fix, bound, classifier-free"),
+                     (new[] { "--guidance", "bound:1>0" }, "Guidance 'bound' expects INDEX>=VALUE or INDEX<=VALUE"),
+                     (new[] { "--guidance", "classifier-free:-2" }, "must be finite and at least −1; got -2"),
+                 })
         {
             (code, _, error) = Run(new[] { "sample", "--model", model, "--observations", Path.Combine(dir, "obs.csv"), "--out", samples }.Concat(extra).ToArray());
-            Assert.Equal(2, code);
+            Assert.True(code == 2, $"{string.Join(' ', extra)}: exit {code}, {error}");
             Assert.Contains(expected, error);
         }
         var diagnostics = Path.Combine(dir, "diag");

@@ -28,6 +28,11 @@ public class RegistryContractTests
     public static TheoryData<string> Parameterizations => Of(Registries.Parameterizations);
     public static TheoryData<string> Weightings => Of(Registries.Weightings);
     public static TheoryData<string> Networks => Of(Registries.Networks);
+    public static TheoryData<string> Embeddings => Of(Registries.Embeddings);
+    public static TheoryData<string> GuidanceKinds => Of(Registries.Guidance);
+
+    /// <summary>A command-line argument for each built-in guidance kind (a new built-in kind must add one: the test below fails without it).</summary>
+    private static readonly Dictionary<string, string> GuidanceExamples = new() { ["fix"] = "1=0.25", ["bound"] = "2>=1", ["classifier-free"] = "1" };
 
     [Theory]
     [MemberData(nameof(Schedules))]
@@ -155,6 +160,99 @@ public class RegistryContractTests
         using var b = loaded.Sample(new[] { 0.3, -0.2 }, 200, sampling);
         Assert.True(a.eq(b).all().item<bool>());
         Assert.True(a.isfinite().all().item<bool>());
+    }
+
+    [Fact]
+    public void UserEmbedding_TrainsEndToEnd_SavesLoadsAndSamples()
+    {
+        UserTypes.Register();
+        // Condition dropout too: the presence flag bypasses the embedding.
+        var options = DiffusionEstimatorOptions.Default with { Network = new TinyMlpSpec(24), Embedding = new ProjectionEmbeddingSpec(3), ConditionDropout = 0.1 };
+        using var data = InMemoryDataset.Simulate(GaussianLinearTask.Create(2).Joint(), 1000, new Generator(5));
+        using var estimator = new DiffusionPosteriorEstimator(2, 2, options);
+        var embedded = Assert.IsType<EmbeddedNetwork>(estimator.Denoiser.Network);
+        Assert.Equal(3 + 1, embedded.Network.ObservationDimension);
+        using var before = ((ProjectionEmbedding)embedded.Embedding).Weight.detach().clone();
+        var result = estimator.Train(data, TrainingOptions.Default with { Epochs = 3, BatchSize = 100 });
+        Assert.True(double.IsFinite(result.BestValidationLoss));
+        // Trained end to end: the sampling (EMA) copy of the embedding moved away from its initial weights.
+        Assert.False(((ProjectionEmbedding)embedded.Embedding).Weight.allclose(before, rtol: 0, atol: 1e-4));
+        var path = Path.Combine(Path.GetTempPath(), $"sbisharp-embed-{Guid.NewGuid():N}.sbis");
+        estimator.Save(path);
+        using var loaded = DiffusionPosteriorEstimator.Load(path);
+        File.Delete(path);
+        Assert.Equal(new ProjectionEmbeddingSpec(3), loaded.Options.Embedding);
+        var sampling = SamplingOptions.Default with { Sampler = new HeunSampler(10), Seed = 4 };
+        using var a = estimator.Sample(new[] { 0.3, -0.2 }, 200, sampling);
+        using var b = loaded.Sample(new[] { 0.3, -0.2 }, 200, sampling);
+        Assert.True(a.eq(b).all().item<bool>());
+        Assert.True(a.isfinite().all().item<bool>());
+        // The identity embedding (the default) adds nothing: the network is the options' network itself.
+        using var plain = new DiffusionPosteriorEstimator(2, 2, options with { Embedding = IdentityEmbeddingSpec.Default });
+        Assert.IsType<TinyMlp>(plain.Denoiser.Network);
+    }
+
+    [Theory]
+    [MemberData(nameof(GuidanceKinds))]
+    public void Guidance_FromItsCommandLineText_ChangesExactGaussianDrawsAsItPromises(string name)
+    {
+        var entry = Registries.Guidance.Get(name);
+        if (!GuidanceExamples.TryGetValue(name, out var example))
+        {
+            Assert.True(entry.Type.Assembly != typeof(Registries).Assembly, $"built-in guidance '{name}' has no example argument in this test");
+            return;
+        }
+        var guidance = entry.Create(new CreationArguments(Argument: example, ParameterDimension: 2));
+        // Posterior N(0.5·x, 0.5) for x = 0 with prior N(0, 1) as the unconditional mode; identity standardization.
+        var schedule = new EdmSchedule();
+        var posterior = new GaussianPosteriorDenoiser(schedule, 2, 0, 1, 1);
+        var prior = new GaussianDenoiser(schedule, new[] { 0.0, 0.0 }, new[,] { { 1.0, 0 }, { 0, 1.0 } });
+        var context = new SbiSharp.Guidance.GuidanceContext(SbiSharp.Data.Standardizer.Identity(2), prior);
+        var sampler = new HeunSampler(30);
+        using var x = zeros(4000, 2);
+        using var g1 = new Generator(9);
+        using var g2 = new Generator(9);
+        using var plain = sampler.Sample(posterior, x, g1);
+        using var guidedRaw = sampler.Sample(guidance.Apply(posterior, context), x, g2);
+        using var guided = guidance.Finish(guidedRaw.unsqueeze(0)).squeeze(0);
+        Assert.True(guided.isfinite().all().item<bool>());
+        using var scope = NewDisposeScope();
+        switch (name)
+        {
+            case "fix": // θ₁ = 0.25 exactly; θ₂ still from the posterior (sd √0.5)
+                Assert.InRange(guided.select(1, 0).min().item<float>(), 0.25f, 0.25f);
+                Assert.InRange(guided.select(1, 0).max().item<float>(), 0.25f, 0.25f);
+                Assert.InRange(guided.select(1, 1).std().item<float>(), 0.6, 0.8);
+                break;
+            case "bound": // θ₂ ≥ 1 pushes θ₂ up and leaves θ₁ alone
+                Assert.True(guided.select(1, 1).mean().item<float>() > plain.select(1, 1).mean().item<float>() + 0.3);
+                Assert.InRange(guided.select(1, 0).mean().item<float>(), -0.1, 0.1);
+                break;
+            case "classifier-free": // w = 1 sharpens: at t = 0 the guided score is that of N(0, 1/3), and the ODE path (not a tempered posterior at t > 0) lands narrower still
+                Assert.InRange(plain.select(1, 0).var().item<float>(), 0.46, 0.54);
+                Assert.InRange(guided.select(1, 0).var().item<float>(), 0.15, 0.36);
+                Assert.InRange(guided.select(1, 0).mean().item<float>(), -0.05, 0.05);
+                break;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Embeddings))]
+    public void Embedding_MapsToItsOutputDimensionAndRoundTrips(string name)
+    {
+        var spec = Registries.Embeddings.Create(name);
+        var back = JsonSerializer.Deserialize<EmbeddingSpec>(JsonSerializer.Serialize(spec, Json), Json)!;
+        Assert.Equal(spec, back);
+        using var g = new Generator(1);
+        using var embedding = spec.Create(5, g);
+        Assert.Equal(5, embedding.InputDimension);
+        using var scope = NewDisposeScope();
+        var x = randn(7, 5, generator: g);
+        var summary = embedding.forward(x);
+        Assert.Equal(new long[] { 7, embedding.OutputDimension }, summary.shape);
+        Assert.True(summary.isfinite().all().item<bool>());
+        // Rows are summarized independently: the summary of one row does not depend on the others in the batch.
+        Assert.True(embedding.forward(x.narrow(0, 2, 1)).allclose(summary.narrow(0, 2, 1), rtol: 1e-5, atol: 1e-6));
     }
 
     private sealed class UnregisteredSchedule() : LogSnrSchedule(VarianceForm.Preserving)

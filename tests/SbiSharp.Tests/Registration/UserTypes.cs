@@ -49,6 +49,31 @@ public sealed record TinyMlpSpec(int Width = 32) : NetworkSpec
         new TinyMlp(parameterDimension, observationDimension, Width, generator);
 }
 
+/// <summary>An embedding written outside the library: a learned linear projection of x to <see cref="ObservationEmbedding.OutputDimension"/> values, then tanh.</summary>
+public sealed class ProjectionEmbedding : ObservationEmbedding
+{
+    private readonly Linear projection;
+
+    public ProjectionEmbedding(int inputDimension, int outputDimension, Generator? generator) : base(nameof(ProjectionEmbedding), inputDimension, outputDimension)
+    {
+        projection = nn.Linear(inputDimension, outputDimension);
+        RegisterComponents();
+        using (no_grad())
+            foreach (var p in parameters())
+                p.copy_(rand(p.shape, generator: generator).Sub(0.5));
+    }
+
+    public Tensor Weight => projection.weight!;
+
+    public override Tensor forward(Tensor x) => projection.forward(x).tanh();
+}
+
+/// <summary>The spec of <see cref="ProjectionEmbedding"/>.</summary>
+public sealed record ProjectionEmbeddingSpec(int Summaries = 3) : EmbeddingSpec
+{
+    public override ObservationEmbedding Create(int observationDimension, Generator? generator) => new ProjectionEmbedding(observationDimension, Summaries, generator);
+}
+
 /// <summary>Registers the user types once per test run.</summary>
 internal static class UserTypes
 {
@@ -56,6 +81,7 @@ internal static class UserTypes
     {
         Registries.Schedules.Register("user-linear-logsnr", () => new LinearLogSnrSchedule(), "test: linear log-SNR");
         Registries.Networks.Register("user-tiny-mlp", () => new TinyMlpSpec(), "test: one hidden layer");
+        Registries.Embeddings.Register("user-projection", () => new ProjectionEmbeddingSpec(), "test: learned linear summaries");
         return true;
     });
 

@@ -9,49 +9,71 @@ using static TorchSharp.torch;
 
 namespace SbiSharp.Training;
 
-/// <summary>Trains a <see cref="NetworkDenoiser"/> and keeps an EMA copy of its weights, with early stopping on the EMA's validation loss.</summary>
+/// <summary>Trains any module on any <see cref="ITrainingObjective"/> and keeps an exponential moving average (EMA) of its weights, with early stopping on the
+/// EMA's validation loss, checkpoints and exact resume: the part every model family shares.</summary>
 /// <remarks>
-/// Adam (online) or AdamW (offline, weight decay), warm-up + cosine learning rate, global gradient-norm clipping, one dispose
-/// scope per batch. A non-finite loss stops training with <see cref="TrainingDivergedException"/> instead of a NaN model.
+/// Adam or AdamW (decoupled weight decay), warm-up + cosine learning rate, global gradient-norm clipping, one dispose scope per
+/// batch. A non-finite loss stops training with <see cref="TrainingDivergedException"/> instead of a NaN model. At the end the
+/// average holds the weights of the best validation epoch. <see cref="TrainingData"/> resolves the validation set and optimizer
+/// from <see cref="TrainingOptions"/> for any data set, the same way for built-in and user data sets.
 /// </remarks>
-internal sealed class DiffusionTrainer
+public sealed class Trainer
 {
-    private readonly NetworkDenoiser _model;
-    private readonly NetworkDenoiser _ema;
-    private readonly DiffusionObjective _objective;
+    private readonly nn.Module _network;
+    private readonly nn.Module _average;
+    private readonly ITrainingObjective _objective;
     private readonly TrainingOptions _options;
     private readonly ILogger _logger;
 
-    public DiffusionTrainer(NetworkDenoiser model, NetworkDenoiser ema, DiffusionObjective objective, TrainingOptions options, ILogger? logger)
+    /// <summary>Prepares training of <paramref name="network"/>; nothing runs until <see cref="Run"/>.</summary>
+    /// <param name="network">The module whose parameters are optimized; with dropout, a <see cref="Networks.ConditionalNetwork"/> draws it from the trainer's seeded generator.</param>
+    /// <param name="average">A module of the same architecture that receives the EMA of <paramref name="network"/>'s parameters (and at the end the best epoch's); validation evaluates it.</param>
+    /// <param name="objective">The loss.</param>
+    /// <param name="options">Optimization settings; null uses the defaults.</param>
+    /// <param name="logger">Optional logger.</param>
+    /// <exception cref="ArgumentException">The two modules' parameters differ in number or shape.</exception>
+    public Trainer(nn.Module network, nn.Module average, ITrainingObjective objective, TrainingOptions? options = null, ILogger? logger = null)
     {
-        _objective = objective;
-        _model = model;
-        _ema = ema;
-        _options = options;
+        _network = network ?? throw new ArgumentNullException(nameof(network));
+        _average = average ?? throw new ArgumentNullException(nameof(average));
+        _objective = objective ?? throw new ArgumentNullException(nameof(objective));
+        if (ReferenceEquals(network, average)) throw new ArgumentException("`average` must be a second module, not `network` itself.", nameof(average));
+        var a = network.parameters().ToArray();
+        var b = average.parameters().ToArray();
+        if (a.Length == 0) throw new ArgumentException("`network` has no parameters to train.", nameof(network));
+        if (a.Length != b.Length || a.Zip(b).Any(p => !p.First.shape.SequenceEqual(p.Second.shape)))
+            throw new ArgumentException($"`average` must have the parameters of `network` ({a.Length} tensors, {a.Sum(p => p.numel()):N0} values); it has {b.Length} tensors, {b.Sum(p => p.numel()):N0} values.", nameof(average));
+        _options = (options ?? TrainingOptions.Default).Validate();
         _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Runs training.</summary>
-    /// <param name="training">Training pairs.</param>
-    /// <param name="validation">Held-out pairs for early stopping (may be null: then the training loss decides).</param>
-    /// <param name="prepare">Maps a raw batch to standardized (θ, x) on the right device; the returned tensors are scoped.</param>
-    /// <param name="weightDecay">Decoupled weight decay of the optimizer (0: Adam).</param>
+    /// <param name="training">Training pairs (any data set; see <see cref="TrainingData.Resolve"/> for splitting off a validation set by the options).</param>
+    /// <param name="validation">Held-out pairs for early stopping (null: the training loss decides).</param>
+    /// <param name="prepare">Maps a raw batch to the (θ, x) the objective sees (standardized, on the module's device); the returned tensors belong to the batch's dispose scope. Null: the batch as it is.</param>
+    /// <param name="weightDecay">Decoupled weight decay of the optimizer (0: Adam); <see cref="TrainingData.WeightDecay"/> gives the options' choice.</param>
     /// <param name="progress">Receives a report after every epoch.</param>
-    /// <param name="cancellationToken">Stops after the current batch.</param>
-    /// <param name="fingerprint">Identifies the configuration and data; a checkpoint of another fingerprint is refused.</param>
-    public TrainingResult Run(ISimulationDataset training, InMemoryDataset? validation, Func<Simulators.SimulationBatch, (Tensor Theta, Tensor X)> prepare,
-        double weightDecay, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, string fingerprint = "")
+    /// <param name="cancellationToken">Stops after the current batch; the best weights so far are kept.</param>
+    /// <param name="fingerprint">Identifies the configuration and data when <see cref="TrainingOptions.CheckpointDirectory"/> is set; a checkpoint of another fingerprint is refused.</param>
+    /// <exception cref="TrainingDivergedException">The loss became non-finite.</exception>
+    public TrainingResult Run(ISimulationDataset training, InMemoryDataset? validation = null, Func<Simulators.SimulationBatch, (Tensor Theta, Tensor X)>? prepare = null,
+        double weightDecay = 0, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, string fingerprint = "")
     {
+        ArgumentNullException.ThrowIfNull(training);
+        if (!(weightDecay >= 0 && double.IsFinite(weightDecay)))
+            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, $"`weightDecay` must be finite and ≥ 0; got {weightDecay}.");
+        prepare ??= batch => (batch.Theta.alias(), batch.X.alias());
         var o = _options;
         var batchesPerEpoch = training.Count is { } n ? (int)((n + o.BatchSize - 1) / o.BatchSize) : o.BatchesPerEpoch;
         long totalSteps = Math.Min((long)batchesPerEpoch * o.Epochs, o.MaxSteps);
         var lr = new WarmupCosineSchedule(o.LearningRate, totalSteps, o.WarmupFraction, o.WarmupStartFactor);
-        var network = _model.Network;
+        var network = _network;
+        var dropout = network as Networks.ConditionalNetwork;
         var parameters = network.parameters().ToArray();
         using var optimizer = new AdamOptimizer(parameters, weightDecay);
         using var generator = new Generator((ulong)o.Seed);
-        network.DropoutGenerator = generator;
-        var ema = new ExponentialMovingAverage(network, _ema.Network, o.EmaDecay);
+        if (dropout is not null) dropout.DropoutGenerator = generator;
+        var ema = new ExponentialMovingAverage(network, _average, o.EmaDecay);
         var losses = new List<double>();
         var validationLosses = new List<double>();
         Tensor[]? best = null;
@@ -69,7 +91,7 @@ internal sealed class DiffusionTrainer
             var (state, tensors) = saved;
             var path = TrainingCheckpoint.PathIn(checkpointDirectory);
             ModelFile.Load(ModelFile.Parameters(network), "network", Set(tensors, "network", path), path);
-            ModelFile.Load(ModelFile.Parameters(_ema.Network), "ema", Set(tensors, "ema", path), path);
+            ModelFile.Load(ModelFile.Parameters(_average), "ema", Set(tensors, "ema", path), path);
             ModelFile.Load(optimizer.FirstMoments, "adam_m", Set(tensors, "adam_m", path), path);
             ModelFile.Load(optimizer.SecondMoments, "adam_v", Set(tensors, "adam_v", path), path);
             if (tensors.TryGetValue("best", out var bestSet))
@@ -105,7 +127,7 @@ internal sealed class DiffusionTrainer
                         var (theta, x) = prepare(raw);
                         optimizer.LearningRate = lr.At(step);
                         optimizer.ZeroGrad();
-                        var loss = DiffusionLoss.Compute(_model, _objective, theta, x, generator);
+                        var loss = _objective.Loss(network, theta, x, generator);
                         var value = loss.item<float>();
                         if (!float.IsFinite(value)) throw new TrainingDivergedException(step, value);
                         loss.backward();
@@ -152,7 +174,7 @@ internal sealed class DiffusionTrainer
         }
         finally
         {
-            network.DropoutGenerator = null;
+            if (dropout is not null) dropout.DropoutGenerator = null;
             network.eval();
         }
         if (best is not null) Restore(best);
@@ -174,8 +196,8 @@ internal sealed class DiffusionTrainer
         };
         var sets = new List<(string, IReadOnlyList<(string, Tensor)>)>
         {
-            ("network", ModelFile.Parameters(_model.Network)),
-            ("ema", ModelFile.Parameters(_ema.Network)),
+            ("network", ModelFile.Parameters(_network)),
+            ("ema", ModelFile.Parameters(_average)),
             ("adam_m", optimizer.FirstMoments),
             ("adam_v", optimizer.SecondMoments),
         };
@@ -189,7 +211,7 @@ internal sealed class DiffusionTrainer
     /// <summary>Validation loss of the EMA weights with fixed noise, so epochs are comparable.</summary>
     private double Evaluate(InMemoryDataset validation, Func<Simulators.SimulationBatch, (Tensor Theta, Tensor X)> prepare)
     {
-        var network = _ema.Network;
+        var network = _average;
         network.eval();
         using var noGrad = no_grad();
         using var generator = new Generator((ulong)_options.Seed + 1);
@@ -202,7 +224,8 @@ internal sealed class DiffusionTrainer
             var len = Math.Min(_options.BatchSize, n - start);
             using var raw = new Simulators.SimulationBatch(validation.Theta.narrow(0, start, len), validation.X.narrow(0, start, len));
             var (theta, x) = prepare(raw);
-            sum += DiffusionLoss.Compute(_ema, _objective, theta, x, generator).item<float>() * len;
+            using var loss = _objective.Loss(network, theta, x, generator);
+            sum += loss.item<float>() * len;
             rows += len;
         }
         return sum / rows;
@@ -213,14 +236,14 @@ internal sealed class DiffusionTrainer
         if (previous is not null) foreach (var t in previous) t.Dispose();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        return _ema.Network.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+        return _average.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
     }
 
     private void Restore(Tensor[] snapshot)
     {
         using (no_grad())
         {
-            var targets = _ema.Network.parameters().ToArray();
+            var targets = _average.parameters().ToArray();
             for (int i = 0; i < targets.Length; i++) targets[i].copy_(snapshot[i]);
         }
         foreach (var t in snapshot) t.Dispose();
