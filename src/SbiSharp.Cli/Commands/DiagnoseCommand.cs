@@ -65,6 +65,12 @@ internal static class DiagnoseCommand
                     throw new ArgumentException($"--x has {xTable.Columns} columns; the model expects {estimator.ObservationDimension}.");
                 if (thetaTable.Rows.Count < 2) throw new ArgumentException($"--theta needs at least 2 test sets; got {thetaTable.Rows.Count}.");
                 (theta, x) = (thetaTable.ToTensor(), xTable.ToTensor());
+                // Contraction needs the prior's spread: the prior stored in the model, when it has one.
+                if (estimator.Prior is { } stored)
+                {
+                    using var priorDraws = stored.Sample(100_000, generator);
+                    priorStd = priorDraws.std(0);
+                }
             }
             using var thetaOwner = theta;
             using var xOwner = x;

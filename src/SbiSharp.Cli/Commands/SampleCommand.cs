@@ -21,7 +21,7 @@ internal static class SampleCommand
         var output = new Option<string>("--out") { Description = "Samples CSV to write", DefaultValueFactory = _ => "samples.csv" };
         var seed = new Option<long>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => SamplingOptions.Default.Seed ?? 0 };
         var compose = new Option<string>("--compose") { Description = "Treat all observation rows as iid observations of one θ and sample p(θ | all rows): none | gauss | jac | sum", DefaultValueFactory = _ => "none" };
-        var priorTask = new Option<string?>("--prior-task") { Description = $"With --compose: the training prior of this built-in task ({string.Join(" | ", SbiSharp.Tasks.BuiltInTasks.Names)}); default: the model's unconditional mode (needs train --condition-dropout)" };
+        var priorTask = new Option<string?>("--prior-task") { Description = $"With --compose: the training prior of this built-in task ({string.Join(" | ", SbiSharp.Tasks.BuiltInTasks.Names)}); default: the prior stored in the model (trained with --task), else the model's unconditional mode (needs train --condition-dropout)" };
         var fix = new Option<string[]>("--fix") { Description = "Fix parameters and sample the rest (inpainting): INDEX=VALUE, 1-based, repeatable (short for --guidance fix:INDEX=VALUE)", AllowMultipleArgumentsPerToken = true };
         var guide = new Option<string[]>("--guidance")
         {

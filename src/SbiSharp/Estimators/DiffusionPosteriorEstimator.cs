@@ -139,7 +139,8 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <summary>The full map between θ and the denoiser's standardized, unconstrained units.</summary>
     public ParameterSpace Space => new(Transform, ThetaStandardizer);
 
-    /// <summary>The training prior, when the estimator was built from one in this process (a loaded model knows only its support).</summary>
+    /// <summary>The training prior: the one the estimator was built from, or the one stored in the model file (null when built from dimensions, or loaded from a file
+    /// written before priors were stored or with a prior type of the user's own, which has no JSON form; then only its support is known).</summary>
     public IPrior? Prior { get; }
 
     /// <summary>Whether sampling rejects draws: some coordinate has a finite bound that its transform does not enforce.</summary>
@@ -565,12 +566,13 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         return logProb.cpu().MoveToOuterDisposeScope();
     }
 
-    /// <summary>Writes the whole model (weights, EMA weights, standardization, schedule and options) to one file.</summary>
+    /// <summary>Writes the whole model (weights, EMA weights, standardization, schedule, options, transform and the training prior when it is one of the library's types) to one file.</summary>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var header = new ModelHeader(ParameterDimension, ObservationDimension, Options, ThetaStandardizer, XStandardizer,
-            ParameterNames.ToArray(), Enumerable.Range(1, ObservationDimension).Select(i => $"data_{i}").ToArray(), IsTrained, Transform);
+            ParameterNames.ToArray(), Enumerable.Range(1, ObservationDimension).Select(i => $"data_{i}").ToArray(), IsTrained, Transform,
+            Prior is null ? null : PriorJson.TryWrite(Prior));
         ModelFile.Write(path, Kind, JsonSerializer.Serialize(header, ModelFile.Json), new (string, nn.Module)[] { ("network", _network), ("ema", _ema) });
     }
 
@@ -590,7 +592,10 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         {
             header = JsonSerializer.Deserialize<ModelHeader>(headerJson, ModelFile.Json) ?? throw new InvalidDataException("empty header");
             var options = header.Options with { Device = device ?? DiffusionEstimatorOptions.Default.Device };
-            estimator = new DiffusionPosteriorEstimator(header.ParameterDimension, header.ObservationDimension, options, header.ParameterNames, header.Transform);
+            var prior = header.Prior is null ? null : PriorJson.Read(header.Prior);
+            if (prior is not null && prior.Dimension != header.ParameterDimension)
+                throw new InvalidDataException($"'{path}' stores a prior of dimension {prior.Dimension} for a model of Dθ = {header.ParameterDimension}.");
+            estimator = new DiffusionPosteriorEstimator(header.ParameterDimension, header.ObservationDimension, options, header.ParameterNames, header.Transform, prior);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NullReferenceException or NotSupportedException)
         {

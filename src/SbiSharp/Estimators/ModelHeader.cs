@@ -3,7 +3,7 @@ using SbiSharp.Spaces;
 
 namespace SbiSharp.Estimators;
 
-/// <summary>The JSON header of a model file: everything except the weights. <see cref="Transform"/> is absent (identity) in files written before the parameter space existed.</summary>
+/// <summary>The JSON header of a model file: everything except the weights. <see cref="Transform"/> is absent (identity) in files written before the parameter space existed; <see cref="Prior"/> (see <see cref="Priors.PriorJson"/>) in those and where the prior is not one of the library's types.</summary>
 internal sealed record ModelHeader(
     int ParameterDimension,
     int ObservationDimension,
@@ -13,4 +13,5 @@ internal sealed record ModelHeader(
     string[] ParameterNames,
     string[] ObservationNames,
     bool Trained,
-    ParameterTransform? Transform = null);
+    ParameterTransform? Transform = null,
+    System.Text.Json.Nodes.JsonObject? Prior = null);

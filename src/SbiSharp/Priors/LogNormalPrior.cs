@@ -28,6 +28,12 @@ public sealed class LogNormalPrior : IScoredPrior
     /// <inheritdoc />
     public int Dimension => _mu.Length;
 
+    /// <summary>Means of log θ.</summary>
+    public IReadOnlyList<double> Mu => _mu;
+
+    /// <summary>Standard deviations of log θ.</summary>
+    public IReadOnlyList<double> Sigma => _sigma;
+
     /// <summary>(0, ∞) in every coordinate.</summary>
     public Support Support => new(new double[Dimension], Enumerable.Repeat(double.PositiveInfinity, Dimension).ToArray());
 
