@@ -18,7 +18,7 @@ public static class DocsTables
     private const string Names = "<!-- names: ";
     private const string Table = "<!-- registry: ";
 
-    private static readonly string[] RegistryNames = { "schedules", "parameterizations", "weightings", "samplers", "networks", "embeddings", "designs", "guidance" };
+    private static readonly string[] RegistryNames = { "schedules", "parameterizations", "weightings", "samplers", "networks", "embeddings", "objectives", "designs", "guidance" };
 
     /// <summary>Only the library's own types: a type a program (or a test) registered at run time is not part of the docs.</summary>
     private static bool BuiltIn(Type type) => type.Assembly == typeof(Registration.Registries).Assembly;
@@ -31,6 +31,7 @@ public static class DocsTables
         "samplers" => Registration.Registries.Samplers.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
         "networks" => Registration.Registries.Networks.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
         "embeddings" => Registration.Registries.Embeddings.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
+        "objectives" => Registration.Registries.Objectives.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
         "designs" => Registration.Registries.Designs.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
         "guidance" => Registration.Registries.Guidance.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
         _ => null,

@@ -18,6 +18,9 @@ public sealed record DiffusionEstimatorOptions
     /// <summary>The summary network of x, trained end to end with <see cref="Network"/> (default: the identity, no summary network); any <see cref="EmbeddingSpec"/> registered in <see cref="Registration.Registries.Embeddings"/>.</summary>
     public EmbeddingSpec Embedding { get; init; } = IdentityEmbeddingSpec.Default;
 
+    /// <summary>The model family's training objective (default: denoising score matching); any <see cref="ObjectiveSpec"/> registered in <see cref="Registration.Registries.Objectives"/>.</summary>
+    public ObjectiveSpec Objective { get; init; } = DenoisingObjectiveSpec.Default;
+
     /// <summary>Noise schedule (one of the library's schedules, so that it can be saved).</summary>
     public INoiseSchedule Schedule { get; init; } = new EdmSchedule();
 
@@ -62,6 +65,8 @@ public sealed record DiffusionEstimatorOptions
         ArgumentNullException.ThrowIfNull(Loss, nameof(Loss));
         ArgumentNullException.ThrowIfNull(Weighting, nameof(Weighting));
         ArgumentNullException.ThrowIfNull(Embedding, nameof(Embedding));
+        ArgumentNullException.ThrowIfNull(Objective, nameof(Objective));
+        Objective.Validate();
         Network.Validate();
         Embedding.Validate();
         Coupling?.Validate();

@@ -191,18 +191,33 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         var weightDecay = TrainingData.WeightDecay(o, training);
         FitStandardizers(data.Training, o, splitGenerator, checkSupport: !trainingChecked);
         CheckSpread(logger);
-        using var proposal = Options.ImportanceSampledNoise ? new NoiseLevelProposal(Schedule, Options.Prediction, Options.Loss, Options.Weighting) : null;
-        var effective = proposal is null
-            ? ObjectiveConditioning.EffectiveSampleFraction(Schedule, Options.Prediction, Options.Loss, Options.Weighting)
-            : ObjectiveConditioning.EffectiveSampleFraction(Schedule, Options.Prediction, Options.Loss, Options.Weighting, proposal);
-        if (effective < ObjectiveConditioning.WarningFraction)
-            logger?.LogWarning("The objective {Prediction}/{Loss}/{Weighting} on this schedule has an effective sample fraction of {Fraction:F3}: a few noise levels carry the gradient, and it may need far more training than the defaults to reproduce the posterior.",
-                Options.Prediction.Name, Options.Loss.Name, Options.Weighting.Name, effective);
-        var objective = new DenoisingObjective(Schedule, Options.Prediction, Options.Loss, Options.Weighting, Options.Coupling, Options.ConditionDropout, proposal);
+        var objective = Options.Objective.Create(Options) ?? throw new InvalidOperationException($"{Options.Objective.GetType().Name}.Create returned null.");
+        using var ownedObjective = objective as IDisposable;
+        if (Options.Objective is DenoisingObjectiveSpec) WarnIfIllConditioned(objective as DenoisingObjective, logger);
         var trainer = new Trainer(_network, _ema, objective, o, logger);
         var result = trainer.Run(data.Training, data.Validation, Prepare, weightDecay, progress, cancellationToken, fingerprint);
         IsTrained = true;
         return result;
+    }
+
+    /// <summary>Logs a warning when the denoising objective spreads its signal over very few noise levels.</summary>
+    private void WarnIfIllConditioned(DenoisingObjective? objective, ILogger? logger)
+    {
+        if (logger is null || objective is null) return;
+        var effective = objective.Proposal is { } proposal
+            ? ObjectiveConditioning.EffectiveSampleFraction(Schedule, Options.Prediction, Options.Loss, Options.Weighting, proposal)
+            : ObjectiveConditioning.EffectiveSampleFraction(Schedule, Options.Prediction, Options.Loss, Options.Weighting);
+        if (effective < ObjectiveConditioning.WarningFraction)
+            logger.LogWarning("The objective {Prediction}/{Loss}/{Weighting} on this schedule has an effective sample fraction of {Fraction:F3}: a few noise levels carry the gradient, and it may need far more training than the defaults to reproduce the posterior.",
+                Options.Prediction.Name, Options.Loss.Name, Options.Weighting.Name, effective);
+    }
+
+    /// <summary>Refuses what needs a denoiser at every noise level when the family does not learn one.</summary>
+    private void RequireDenoiser(string what)
+    {
+        if (!Options.Objective.LearnsDenoiser)
+            throw new InvalidOperationException(
+                $"{what} needs the score of a denoiser at every noise level; this model's objective '{Registration.Registries.Objectives.NameOf(Options.Objective)}' does not learn one. Sample it without guidance, or train a diffusion model (objective 'denoising').");
     }
 
     /// <summary>SHA-256 over the architecture, the training options that shape the result (not where or how often checkpoints go, nor the time limit) and the data.</summary>
@@ -450,11 +465,25 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         return samples[0].MoveToOuterDisposeScope();
     }
 
+    /// <summary>The posterior of one observation as an object: <c>using var posterior = estimator.Condition(x); posterior.Sample(1000); posterior.LogProb(θ)</c>.</summary>
+    /// <param name="x">The observation, Dx values in original units (copied).</param>
+    /// <exception cref="ArgumentException">Wrong length or non-finite values.</exception>
+    public ConditionedPosterior Condition(double[] x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Length != ObservationDimension)
+            throw new ArgumentException($"`x` must have {ObservationDimension} values to match the model's observation dimension; got {x.Length}.", nameof(x));
+        using var row = tensor(x, dtype: ScalarType.Float32).unsqueeze(0);
+        Check.Finite(row, nameof(x));
+        return new ConditionedPosterior(this, row.clone());
+    }
+
     /// <summary>The sampling denoiser wrapped by <paramref name="guidance"/>, in order.</summary>
     private IDenoiser Guide(IReadOnlyList<DenoiserGuidance>? guidance)
     {
         IDenoiser denoiser = Denoiser;
-        if (guidance is null) return denoiser;
+        if (guidance is null || guidance.Count == 0) return denoiser;
+        RequireDenoiser("Guidance");
         var context = new GuidanceContext(Space, Denoiser.HasPresenceFlag ? Denoiser.Unconditional : null);
         for (int i = 0; i < guidance.Count; i++)
             denoiser = (guidance[i] ?? throw new ArgumentException($"`guidance[{i}]` is null.", nameof(guidance))).Apply(denoiser, context);
@@ -478,6 +507,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
 
     private Tensor SampleComposedLocked(Tensor observations, int numSamples, CompositionOptions? composition, SamplingOptions? options, IPrior? prior)
     {
+        RequireDenoiser("Composing observations");
         prior ??= Prior;
         Check.Matrix(observations, ObservationDimension, nameof(observations), "(N, Dx) to match the model's observation dimension");
         Check.Finite(observations, nameof(observations));
@@ -549,6 +579,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
 
     private Tensor LogProbLocked(Tensor theta, Tensor x, LogDensityOptions? options)
     {
+        RequireDenoiser("LogProb (the probability-flow density)");
         Check.Matrix(theta, ParameterDimension, nameof(theta), "(N, Dθ) to match the model's parameter dimension");
         Check.Matrix(x, ObservationDimension, nameof(x), "(N, Dx) or (1, Dx) to match the model's observation dimension");
         Check.Finite(theta, nameof(theta));

@@ -31,6 +31,9 @@ public static class Registries
     /// <summary>Inference-time guidance (the command line's sample --guidance NAME:ARGUMENT; not stored). Arguments: the text after the colon, Dθ.</summary>
     public static Registry<Guidance.DenoiserGuidance> Guidance { get; } = CreateGuidance();
 
+    /// <summary>Training objectives, one per model family (model files: "objective").</summary>
+    public static Registry<ObjectiveSpec> Objectives { get; } = CreateObjectives();
+
     /// <summary>Observation embeddings, the summary networks of x (model files: "embedding").</summary>
     public static Registry<EmbeddingSpec> Embeddings { get; } = CreateEmbeddings();
 
@@ -114,6 +117,13 @@ public static class Registries
         r.Register("fix", a => SbiSharp.Guidance.GuidanceArguments.Fix(a), "fix parameters and sample the rest (inpainting): fix:INDEX=VALUE,… (1-based)");
         r.Register("bound", a => SbiSharp.Guidance.GuidanceArguments.Bound(a), "steer draws to θ_INDEX ≥ or ≤ a value (constraint guidance): bound:INDEX>=VALUE,INDEX<=VALUE,… (1-based, original units)");
         r.Register("classifier-free", a => SbiSharp.Guidance.GuidanceArguments.ClassifierFree(a), "sharpen (w > 0) or flatten (−1 ≤ w < 0) the likelihood: classifier-free:W (needs train --condition-dropout)");
+        return r;
+    }
+
+    private static Registry<ObjectiveSpec> CreateObjectives()
+    {
+        var r = new Registry<ObjectiveSpec>("objective", "objective");
+        r.Register("denoising", () => DenoisingObjectiveSpec.Default, "denoising score matching / flow matching (the diffusion family; the default)");
         return r;
     }
 }

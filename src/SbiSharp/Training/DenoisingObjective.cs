@@ -12,9 +12,10 @@ namespace SbiSharp.Training;
 /// denoise θ_t = αθ + σε; the loss is w(λ)·c(λ)²·mean_d (D − θ)², c the loss parameterization's <see cref="Parameterization.LossScale"/>
 /// (see <see cref="DiffusionLoss"/> for the stratified noise levels, the OT pairing and condition dropout).
 /// </remarks>
-public sealed class DenoisingObjective : ITrainingObjective
+public sealed class DenoisingObjective : ITrainingObjective, IDisposable
 {
     private readonly NoiseLevelProposal? _proposal;
+    private readonly bool _ownsProposal;
 
     /// <summary>Creates the objective.</summary>
     /// <param name="schedule">The noise schedule.</param>
@@ -25,13 +26,14 @@ public sealed class DenoisingObjective : ITrainingObjective
     /// <param name="conditionDropout">Probability of training a row without its observation, in [0, 1); positive needs a network with the presence-flag input (Dx + 1).</param>
     public DenoisingObjective(INoiseSchedule schedule, Parameterization prediction, Parameterization loss, LossWeighting weighting,
         OptimalTransportOptions? coupling = null, double conditionDropout = 0)
-        : this(schedule, prediction, loss, weighting, coupling, conditionDropout, null)
+        : this(schedule, prediction, loss, weighting, coupling, conditionDropout, null, ownsProposal: false)
     {
     }
 
     internal DenoisingObjective(INoiseSchedule schedule, Parameterization prediction, Parameterization loss, LossWeighting weighting,
-        OptimalTransportOptions? coupling, double conditionDropout, NoiseLevelProposal? proposal)
+        OptimalTransportOptions? coupling, double conditionDropout, NoiseLevelProposal? proposal, bool ownsProposal)
     {
+        _ownsProposal = ownsProposal;
         Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
         Prediction = prediction ?? throw new ArgumentNullException(nameof(prediction));
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
@@ -71,5 +73,11 @@ public sealed class DenoisingObjective : ITrainingObjective
             ?? throw new ArgumentException($"A denoising objective trains a {nameof(ConditionalNetwork)}; got a {network?.GetType().Name ?? "null"}.", nameof(network));
         var denoiser = new NetworkDenoiser(conditional, Schedule, Prediction, ConditionDropout > 0);
         return DiffusionLoss.Compute(denoiser, this, theta, x, generator);
+    }
+
+    /// <summary>Frees the importance-sampling tables when this objective made them.</summary>
+    public void Dispose()
+    {
+        if (_ownsProposal) _proposal?.Dispose();
     }
 }

@@ -192,6 +192,42 @@ public class RegistryContractTests
         Assert.IsType<TinyMlp>(plain.Denoiser.Network);
     }
 
+    [Fact]
+    public void UserObjective_TrainsSavesAndLoads_AndWhatNeedsAScoreIsRefused()
+    {
+        UserTypes.Register();
+        var small = DiffusionEstimatorOptions.Default with { Network = new TinyMlpSpec(24) };
+        using var data = InMemoryDataset.Simulate(GaussianLinearTask.Create(2).Joint(), 1000, new Generator(5));
+        var training = TrainingOptions.Default with { Epochs = 2, BatchSize = 100 };
+        using var estimator = new DiffusionPosteriorEstimator(2, 2, small with { Objective = new DataLossObjectiveSpec() });
+        var result = estimator.Train(data, training);
+        using (var reference = new DiffusionPosteriorEstimator(2, 2, small))
+            Assert.NotEqual(reference.Train(data, training).Losses[0], result.Losses[0]); // the family's own loss was minimized
+        var path = Path.Combine(Path.GetTempPath(), $"sbisharp-objective-{Guid.NewGuid():N}.sbis");
+        estimator.Save(path);
+        using var loaded = DiffusionPosteriorEstimator.Load(path);
+        File.Delete(path);
+        Assert.IsType<DataLossObjectiveSpec>(loaded.Options.Objective);
+        var sampling = SamplingOptions.Default with { Sampler = new HeunSampler(10), Seed = 4 };
+        using var a = estimator.Sample(new[] { 0.3, -0.2 }, 100, sampling);
+        using var b = loaded.Sample(new[] { 0.3, -0.2 }, 100, sampling);
+        Assert.True(a.eq(b).all().item<bool>());
+        using var theta = zeros(3, 2);
+        using var x = zeros(1, 2);
+        var logProb = Assert.Throws<InvalidOperationException>(() => loaded.LogProb(theta, x));
+        Assert.Contains("objective 'user-data-loss' does not learn one", logProb.Message);
+        Assert.Throws<InvalidOperationException>(() => loaded.SampleComposed(zeros(2, 2), 10, options: sampling));
+        Assert.Throws<InvalidOperationException>(() => loaded.Sample(x, 10, sampling, guidance: new[] { new SbiSharp.Guidance.InpaintingGuidance(new[] { 0 }, new[] { 0.1 }) }));
+    }
+
+    [Fact]
+    public void Options_FromBeforeObjectivesHadANames_TrainByDenoising()
+    {
+        var options = JsonSerializer.Deserialize<DiffusionEstimatorOptions>("""{ "Schedule": { "schedule": "edm", "Options": null } }""", Json)!;
+        Assert.IsType<DenoisingObjectiveSpec>(options.Objective);
+        Assert.Contains("\"objective\": \"denoising\"", JsonSerializer.Serialize(DiffusionEstimatorOptions.Default, Json));
+    }
+
     [Theory]
     [MemberData(nameof(GuidanceKinds))]
     public void Guidance_FromItsCommandLineText_ChangesExactGaussianDrawsAsItPromises(string name)

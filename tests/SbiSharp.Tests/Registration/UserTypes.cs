@@ -74,6 +74,15 @@ public sealed record ProjectionEmbeddingSpec(int Summaries = 3) : EmbeddingSpec
     public override ObservationEmbedding Create(int observationDimension, Generator? generator) => new ProjectionEmbedding(observationDimension, Summaries, generator);
 }
 
+/// <summary>A model family written outside the library: the denoising loss measured in data space, unweighted, declared (as a consistency model will be) to learn no score, so that LogProb, composition and guidance are refused.</summary>
+public sealed record DataLossObjectiveSpec : SbiSharp.Training.ObjectiveSpec
+{
+    public override bool LearnsDenoiser => false;
+
+    public override SbiSharp.Training.ITrainingObjective Create(SbiSharp.Estimators.DiffusionEstimatorOptions options) =>
+        new SbiSharp.Training.DenoisingObjective(options.Schedule, options.Prediction, new SbiSharp.Denoising.DataParameterization(), new SbiSharp.Training.UniformWeighting());
+}
+
 /// <summary>Registers the user types once per test run.</summary>
 internal static class UserTypes
 {
@@ -82,6 +91,7 @@ internal static class UserTypes
         Registries.Schedules.Register("user-linear-logsnr", () => new LinearLogSnrSchedule(), "test: linear log-SNR");
         Registries.Networks.Register("user-tiny-mlp", () => new TinyMlpSpec(), "test: one hidden layer");
         Registries.Embeddings.Register("user-projection", () => new ProjectionEmbeddingSpec(), "test: learned linear summaries");
+        Registries.Objectives.Register("user-data-loss", () => new DataLossObjectiveSpec(), "test: data-space loss, no score");
         return true;
     });
 
