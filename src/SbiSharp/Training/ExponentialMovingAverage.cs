@@ -3,20 +3,21 @@ using static TorchSharp.torch;
 
 namespace SbiSharp.Training;
 
-/// <summary>Keeps <c>target</c>'s parameters an exponential moving average of <c>source</c>'s.</summary>
+/// <summary>Keeps a target module's flat parameters an exponential moving average of a source's: two fused operations per update.</summary>
 /// <remarks>The effective decay min(decay, (1 + n)/(10 + n)) lets the average follow early training quickly.</remarks>
 internal sealed class ExponentialMovingAverage
 {
-    private readonly (Tensor Target, Tensor Source)[] _pairs;
+    private readonly FlatParameters _source;
+    private readonly FlatParameters _target;
     private readonly double _decay;
     private long _updates;
 
-    public ExponentialMovingAverage(nn.Module source, nn.Module target, double decay)
+    public ExponentialMovingAverage(FlatParameters source, FlatParameters target, double decay)
     {
-        var s = source.parameters().ToArray();
-        var t = target.parameters().ToArray();
-        if (s.Length != t.Length) throw new InvalidOperationException("EMA modules differ in their parameters.");
-        _pairs = t.Zip(s, (a, b) => ((Tensor)a, (Tensor)b)).ToArray();
+        if (source.Values.numel() != target.Values.numel() || source.Count != target.Count)
+            throw new InvalidOperationException("EMA modules differ in their parameters.");
+        _source = source;
+        _target = target;
         _decay = decay;
         CopyFromSource();
     }
@@ -27,7 +28,7 @@ internal sealed class ExponentialMovingAverage
     public void CopyFromSource()
     {
         using var noGrad = no_grad();
-        foreach (var (target, source) in _pairs) target.copy_(source);
+        _target.Values.copy_(_source.Values);
     }
 
     public void Update()
@@ -38,7 +39,6 @@ internal sealed class ExponentialMovingAverage
         // Scalars held for the whole update (see AdamOptimizer.Step: temporaries can be finalized mid-op).
         using var keep = decay.ToScalar();
         using var blend = (1 - decay).ToScalar();
-        foreach (var (target, source) in _pairs)
-            target.mul_(keep).add_(source, alpha: blend);
+        _target.Values.mul_(keep).add_(_source.Values, alpha: blend);
     }
 }

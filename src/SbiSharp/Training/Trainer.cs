@@ -69,11 +69,12 @@ public sealed class Trainer
         var lr = new WarmupCosineSchedule(o.LearningRate, totalSteps, o.WarmupFraction, o.WarmupStartFactor);
         var network = _network;
         var dropout = network as Networks.ConditionalNetwork;
-        var parameters = network.parameters().ToArray();
-        using var optimizer = new AdamOptimizer(parameters, weightDecay);
+        using var flat = new FlatParameters(network.parameters().ToArray(), withGradients: true);
+        using var flatAverage = new FlatParameters(_average.parameters().ToArray(), withGradients: false);
+        using var optimizer = new AdamOptimizer(flat, weightDecay);
         using var generator = new Generator((ulong)o.Seed);
         if (dropout is not null) dropout.DropoutGenerator = generator;
-        var ema = new ExponentialMovingAverage(network, _average, o.EmaDecay);
+        var ema = new ExponentialMovingAverage(flat, flatAverage, o.EmaDecay);
         var losses = new List<double>();
         var validationLosses = new List<double>();
         Tensor[]? best = null;
@@ -131,7 +132,7 @@ public sealed class Trainer
                         var value = loss.item<float>();
                         if (!float.IsFinite(value)) throw new TrainingDivergedException(step, value);
                         loss.backward();
-                        nn.utils.clip_grad_norm_(parameters, o.GradientClipNorm);
+                        flat.ClipGradients(o.GradientClipNorm);
                         optimizer.Step();
                         ema.Update();
                         sum += value;
