@@ -22,9 +22,9 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm" or "denoiser-error" or "soak" or "docs" or "sbibm-compare"))
+        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm" or "denoiser-error" or "soak" or "docs" or "sbibm-compare" or "profile" or "narrow"))
         {
-            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm, denoiser-error, soak, docs, sbibm-compare");
+            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm, denoiser-error, soak, docs, sbibm-compare, profile, narrow");
             return 2;
         }
         if (args[0] == "frontier")
@@ -54,6 +54,19 @@ internal static class Program
                 return 2;
             }
             return DesignGrid.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "design-grid"), args.Length > 2 ? args[2] : "edm", mode == "importance", steps / 100);
+        }
+        if (args[0] == "narrow")
+            return NarrowPosteriorBench.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "narrow-posteriors"));
+        if (args[0] == "profile")
+        {
+            // profile [OUT_DIR] [STEPS]
+            var steps = 150;
+            if (args.Length > 2 && !(int.TryParse(args[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out steps) && steps > 0))
+            {
+                Console.Error.WriteLine($"error: profile STEPS must be a positive integer; got '{args[2]}'");
+                return 2;
+            }
+            return ProfileBench.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "profile"), steps);
         }
         if (args[0] == "sbibm-compare")
             return args.Length < 3 ? SbibmCompare.Run("", Array.Empty<string>()) : SbibmCompare.Run(args[1], args[2..]);

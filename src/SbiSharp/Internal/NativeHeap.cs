@@ -13,16 +13,33 @@ namespace SbiSharp.Internal;
 /// </remarks>
 internal static class NativeHeap
 {
-    /// <summary>Steps between trims.</summary>
+    /// <summary>Sampler steps between trims.</summary>
     public const int Interval = 8;
 
+    /// <summary>Training steps between trims: a training step allocates the same few hundred kilobytes each time, which glibc's free lists reuse,
+    /// so trimming often only costs page faults (bench profile measured 2.4–5 ms per step at every 8 steps).</summary>
+    public const int TrainingInterval = 256;
+
     private static long _steps;
+    private static long _trainingSteps;
     private static bool _unavailable = !OperatingSystem.IsLinux();
 
     /// <summary>Counts one step and trims the heap every <see cref="Interval"/> steps.</summary>
     public static void AfterStep()
     {
         if (_unavailable || Interlocked.Increment(ref _steps) % Interval != 0) return;
+        Trim();
+    }
+
+    /// <summary>Counts one training step and trims the heap every <see cref="TrainingInterval"/> of them.</summary>
+    public static void AfterTrainingStep()
+    {
+        if (_unavailable || Interlocked.Increment(ref _trainingSteps) % TrainingInterval != 0) return;
+        Trim();
+    }
+
+    private static void Trim()
+    {
         try
         {
             malloc_trim(0);

@@ -52,8 +52,10 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor, Tensor>
         var y = norm.forward(pre).Plus(film.forward(time)).Mish();
         if (training && _dropout > 0)
         {
-            var keep = rand(y.shape, dtype: y.dtype, device: y.device, generator: DropoutGenerator).Ge(_dropout);
-            y = (y * keep.to(y.dtype)).Div((1 - _dropout));
+            // The mask is a constant for autograd: scale it in place, so forward and backward each cost one multiplication.
+            var mask = rand(y.shape, dtype: y.dtype, device: y.device, generator: DropoutGenerator).Ge(_dropout).to(y.dtype);
+            mask.DivInPlace(1 - _dropout);
+            y = y * mask;
         }
         return residual.Plus(y);
     }

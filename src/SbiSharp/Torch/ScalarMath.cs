@@ -96,17 +96,17 @@ public static class ScalarMath
         return arange(start, stop, step, dtype: dtype, device: device);
     }
 
-    /// <summary>softplus(t) = log(1 + exp(β t)) / β, and t where β t exceeds <paramref name="threshold"/> (torch's definition).</summary>
-    /// <remarks>TorchSharp's <c>softplus</c> takes doubles and makes temporary Scalars from them; this builds it from held ones. The
-    /// exponent is clamped at the threshold so the branch that <c>where</c> discards cannot overflow and poison the gradient.</remarks>
-    public static Tensor Softplus(this Tensor t, double beta = 1, double threshold = 20)
+    /// <summary>softplus(t) = log(1 + exp(β t)) / β, computed as logaddexp(βt, 0)/β: stable for any t (no overflow, exact gradient), one fused op.</summary>
+    /// <remarks>TorchSharp's <c>softplus</c> takes doubles and makes temporary Scalars from them. torch's threshold (t itself above βt = 20)
+    /// is not needed: logaddexp differs from t there by less than e^{−20}, below float precision.</remarks>
+    public static Tensor Softplus(this Tensor t, double beta = 1)
     {
         using var scope = NewDisposeScope();
-        using var c = threshold.ToScalar();
         var scaled = beta == 1 ? t : t.Mul(beta);
-        var soft = scaled.clamp_max(c).exp().log1p();
-        if (beta != 1) soft = soft.DivInPlace(beta);
-        return where(scaled.gt(c), t, soft).MoveToOuterDisposeScope();
+        var zero = zeros(Array.Empty<long>(), dtype: t.dtype, device: t.device);
+        var soft = scaled.logaddexp(zero);
+        if (beta != 1) soft = soft.Div(beta);
+        return soft.MoveToOuterDisposeScope();
     }
 
     /// <summary>mish(t) = t · tanh(softplus(t)) (Misra 2019, arXiv:1908.08681), as TorchSharp's <c>mish</c> without its temporary Scalars.</summary>

@@ -47,6 +47,9 @@ public sealed class Trainer
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>When set, <see cref="Run"/> adds the time of every phase of every step to it (for <c>bench profile</c>); null (default) measures nothing.</summary>
+    public TrainingProfile? Profile { get; set; }
+
     /// <summary>Runs training.</summary>
     /// <param name="training">Training pairs (any data set; see <see cref="TrainingData.Resolve"/> for splitting off a validation set by the options).</param>
     /// <param name="validation">Held-out pairs for early stopping (null: the training loss decides).</param>
@@ -120,6 +123,8 @@ public sealed class Trainer
                 network.train();
                 double sum = 0;
                 int count = 0;
+                var profile = Profile;
+                var mark = Stopwatch.GetTimestamp();
                 foreach (var raw in training.Batches(o.BatchSize, batchesPerEpoch, generator))
                 {
                     using var scope = NewDisposeScope();
@@ -128,22 +133,34 @@ public sealed class Trainer
                         var (theta, x) = prepare(raw);
                         optimizer.LearningRate = lr.At(step);
                         optimizer.ZeroGrad();
+                        if (profile is not null) mark = profile.Mark(mark, 0);
                         var loss = _objective.Loss(network, theta, x, generator);
                         var value = loss.item<float>();
                         if (!float.IsFinite(value)) throw new TrainingDivergedException(step, value);
+                        if (profile is not null) mark = profile.Mark(mark, 1);
                         loss.backward();
+                        if (profile is not null) mark = profile.Mark(mark, 2);
                         flat.ClipGradients(o.GradientClipNorm);
+                        if (profile is not null) mark = profile.Mark(mark, 3);
                         optimizer.Step();
+                        if (profile is not null) mark = profile.Mark(mark, 4);
                         ema.Update();
+                        if (profile is not null) mark = profile.Mark(mark, 5);
                         sum += value;
                         count++;
                         step++;
                     }
-                    Internal.NativeHeap.AfterStep();
+                    Internal.NativeHeap.AfterTrainingStep();
+                    if (profile is not null)
+                    {
+                        mark = profile.Mark(mark, 6);
+                        profile.Steps++;
+                    }
                     if (cancellationToken.IsCancellationRequested || OutOfTime(clock) || step >= totalSteps) break;
                 }
                 losses.Add(sum / Math.Max(1, count));
                 var validationLoss = validation is null ? losses[^1] : Evaluate(validation, prepare);
+                if (profile is not null) profile.Mark(mark, 7);
                 validationLosses.Add(validationLoss);
                 if (validationLoss < bestLoss)
                 {
