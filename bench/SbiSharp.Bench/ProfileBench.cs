@@ -36,7 +36,7 @@ internal static class ProfileBench
             {
                 var (profile, seconds) = Profile(task, spec, batch, 20, null); // warm-up: first-call costs and allocator
                 (profile, seconds) = Profile(task, spec, batch, steps, new TrainingProfile());
-                var sgemm = Sgemm(1024, 10);
+                var sgemm = SpeedBenchmark.Sgemm(1024, 10);
                 var perStep = profile!.Seconds.ToDictionary(p => p.Key, p => p.Value / profile.Steps * 1000);
                 var stepMs = profile.Total / profile.Steps * 1000;
                 var flops = batch * forwardFlopsPerRow * 3 / (stepMs / 1000);
@@ -85,16 +85,5 @@ internal static class ProfileBench
         var clock = Stopwatch.StartNew();
         trainer.Run(data, weightDecay: options.WeightDecay);
         return (profile, clock.Elapsed.TotalSeconds);
-    }
-
-    private static double Sgemm(int n, int repeats)
-    {
-        using var scope = NewDisposeScope();
-        var a = randn(n, n);
-        var b = randn(n, n);
-        a.mm(b).Dispose();
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < repeats; i++) a.mm(b).Dispose();
-        return 2.0 * n * n * n * repeats / clock.Elapsed.TotalSeconds;
     }
 }
