@@ -190,6 +190,8 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         if (data.ValidationIsDerived && !trainingChecked) CheckInsideSupport(data.Validation!.Theta, nameof(training));
         var weightDecay = TrainingData.WeightDecay(o, training);
         FitStandardizers(data.Training, o, splitGenerator, checkSupport: !trainingChecked);
+        // Rows of a data set that is not in memory are checked as they stream past (the standardizer saw only the first 10,000).
+        _checkStreamedBatches = !trainingChecked && !Support.IsReal;
         CheckSpread(logger);
         var objective = Options.Objective.Create(Options) ?? throw new InvalidOperationException($"{Options.Objective.GetType().Name}.Create returned null.");
         using var ownedObjective = objective as IDisposable;
@@ -290,7 +292,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     }
 
     /// <summary>Training θ outside the support would be clamped onto its bound by the transform: refuse it with the first such row.</summary>
-    private void CheckInsideSupport(Tensor theta, string name)
+    private void CheckInsideSupport(Tensor theta, string name, string? what = null)
     {
         if (Support.IsReal) return;
         using var scope = NewDisposeScope();
@@ -300,11 +302,15 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         var values = Tensors.ToDoubles(theta[row]);
         var j = Enumerable.Range(0, ParameterDimension).First(k => !(values[k] >= Support.Lower[k] && values[k] <= Support.Upper[k]));
         throw new ArgumentException(
-            $"`{name}` θ row {row + 1} has '{ParameterNames[j]}' = {values[j]:G6}, outside the support {Support.Describe(j)} of the estimator's prior; {outside.sum().item<long>()} rows are outside in all.", name);
+            $"`{name}`{what} θ row {row + 1} has '{ParameterNames[j]}' = {values[j]:G6}, outside the support {Support.Describe(j)} of the estimator's prior; {outside.sum().item<long>()} rows are outside in all.", name);
     }
+
+    /// <summary>Whether <see cref="Prepare"/> checks each training batch against the support (set by <see cref="Train"/> for data sets not in memory).</summary>
+    private bool _checkStreamedBatches;
 
     private (Tensor Theta, Tensor X) Prepare(SimulationBatch batch)
     {
+        if (_checkStreamedBatches) CheckInsideSupport(batch.Theta, "training", " (a streamed batch)");
         using var scope = NewDisposeScope();
         var theta = ThetaStandardizer.Forward(Transform.Forward(batch.Theta.to(_device))).MoveToOuterDisposeScope();
         return (theta, XStandardizer.Forward(batch.X.to(_device)).MoveToOuterDisposeScope());
@@ -570,7 +576,8 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <param name="theta">Points, (N, Dθ), in original units.</param>
     /// <param name="x">Observations, (N, Dx) row by row, or (1, Dx) for all points, in original units.</param>
     /// <param name="options">Steps and trace estimator; null uses the defaults.</param>
-    /// <returns>Log densities in original units (the transform's and the standardization's Jacobians included; −∞ outside the support), (N,), float64, on the CPU.</returns>
+    /// <returns>Log densities in original units (the transform's and the standardization's Jacobians included; −∞ outside the support; with the identity transform on a bounded
+    /// support, renormalized by the share of the model's mass inside it, see <see cref="LogDensityOptions.SupportDraws"/>), (N,), float64, on the CPU.</returns>
     /// <exception cref="ArgumentException">Wrong shapes or non-finite values.</exception>
     public Tensor LogProb(Tensor theta, Tensor x, LogDensityOptions? options = null)
     {
@@ -594,7 +601,35 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         var jacobian = space.LogAbsDetToOriginal(standardizedTheta);
         var logProb = density.LogProb(Denoiser, standardizedTheta.to(ScalarType.Float32), standardizedX).to(ScalarType.Float64).Plus(jacobian.to(ScalarType.Float64), -1.0);
         if (!Support.IsReal) logProb = logProb.MaskedFill(Support.Contains(theta).logical_not().to(logProb.device), double.NegativeInfinity);
+        var o = (options ?? LogDensityOptions.Default).Validate();
+        if (MayLeaveSupport && o.SupportDraws > 0) logProb = logProb.cpu().Plus(LogShareInsideSupport(x, theta.shape[0], o), -1.0);
         return logProb.cpu().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>log P_q(θ ∈ support | x) per row of the result, (N,) float64 on the CPU: the share of <see cref="LogDensityOptions.SupportDraws"/> unrejected draws that
+    /// fall inside, per distinct observation (at least half a draw, so a model with no mass inside gives a large finite correction, not +∞).</summary>
+    private Tensor LogShareInsideSupport(Tensor x, long rows, LogDensityOptions o)
+    {
+        using var scope = NewDisposeScope();
+        var xs = x.to(ScalarType.Float64).cpu();
+        var values = Tensors.ToDoubles(xs.reshape(-1));
+        int dx = ObservationDimension;
+        var distinct = new List<double[]>();
+        var index = new long[x.shape[0]];
+        for (int i = 0; i < x.shape[0]; i++)
+        {
+            var row = values.AsSpan(i * dx, dx).ToArray();
+            var k = distinct.FindIndex(d => d.AsSpan().SequenceEqual(row));
+            if (k < 0) { distinct.Add(row); k = distinct.Count - 1; }
+            index[i] = k;
+        }
+        var sampling = SamplingOptions.Default with { Seed = o.Seed, RejectOutsideSupport = false };
+        var unique = tensor(distinct.SelectMany(r => r).ToArray(), new long[] { distinct.Count, dx }, ScalarType.Float32);
+        using var drawn = SampleLocked(unique, o.SupportDraws, sampling, null, null);
+        var inside = Support.Contains(drawn.Samples.reshape(-1, ParameterDimension)).reshape(distinct.Count, o.SupportDraws).to(ScalarType.Float64).sum(1);
+        var share = inside.ClampMin(0.5).Div(o.SupportDraws).log();
+        var perRow = share.index_select(0, tensor(index, ScalarType.Int64));
+        return (x.shape[0] == 1 ? perRow.expand(rows) : perRow).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>Writes the whole model (weights, EMA weights, standardization, schedule, options, transform and the training prior when it is one of the library's types) to one file.</summary>

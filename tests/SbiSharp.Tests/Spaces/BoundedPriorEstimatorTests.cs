@@ -109,6 +109,33 @@ public class BoundedPriorEstimatorTests
     }
 
     [Fact]
+    public void LogProb_IdentityModelOnABox_IsRenormalizedForTheRejectedMass()
+    {
+        // The default: θ learned as it is, draws outside the box rejected. The density of what Sample returns is q/P_q(box), which
+        // LogProb gives by default; without the correction the model's mass that leaks past the bound is missing from the integral.
+        var prior = new BoxUniformPrior(new[] { -1.0 }, new[] { 2.0 });
+        using var estimator = new DiffusionPosteriorEstimator(prior, 1, Small);
+        Assert.True(estimator.Transform.IsIdentity);
+        using var data = Simulate(prior, 2000, 2);
+        estimator.Train(data, TrainingOptions.Default with { Epochs = 3, BatchSize = 128 });
+        using var scope = NewDisposeScope();
+        const int n = 1500;
+        var grid = linspace(-1.0, 2.0, n + 2, dtype: ScalarType.Float64).narrow(0, 1, n).unsqueeze(1);
+        var x = tensor(new double[,] { { 2.3 } }, ScalarType.Float32); // beyond the bound: the posterior piles up against θ = 2
+        double Integral(int supportDraws) =>
+            estimator.LogProb(grid, x, new LogDensityOptions { Steps = 48, SupportDraws = supportDraws }).exp().sum().item<double>() * 3.0 / (n + 1);
+        var raw = Integral(0);
+        var renormalized = Integral(4000);
+        // The correction is the share of the default sampler's unrejected draws inside the box (measured 0.97: 3 % leaks past θ = 2).
+        using var drawn = estimator.Draw(x, 4000, SamplingOptions.Default with { Seed = 11, RejectOutsideSupport = false });
+        var share = prior.Support.Contains(drawn.Samples.reshape(-1, 1)).to(ScalarType.Float64).mean().item<double>();
+        Assert.InRange(share, 0.5, 0.99);
+        Assert.InRange(renormalized, 0.97, 1.03);
+        Assert.InRange(raw / renormalized, share - 0.01, share + 0.01);
+        Assert.InRange(raw / renormalized, share - 0.05, share + 0.05); // the correction is the share of draws inside
+    }
+
+    [Fact]
     public void SaveLoad_KeepsTheTransformAndTheDraws()
     {
         var prior = Create("product");
@@ -135,6 +162,39 @@ public class BoundedPriorEstimatorTests
         using var data = new InMemoryDataset(theta, theta.clone());
         var e = Assert.Throws<ArgumentException>(() => estimator.Train(data, TrainingOptions.Default with { Epochs = 1, ValidationFraction = 0.34 }));
         Assert.Contains("'b' = 1.5, outside the support [0, 1]", e.Message);
+    }
+
+    [Fact]
+    public void Train_StreamedRowOutsideTheSupport_IsRefusedWhenItArrives()
+    {
+        // A stream that is fine while validation and the standardizer read it, and sends a row outside the box once training starts.
+        var prior = BoxUniformPrior.Cube(2, 0, 1);
+        using var estimator = new DiffusionPosteriorEstimator(prior, 2, Small, parameterNames: new[] { "a", "b" });
+        var e = Assert.Throws<ArgumentException>(() => estimator.Train(new LateBadRowStream(), TrainingOptions.Default with { Epochs = 1, BatchesPerEpoch = 5, BatchSize = 100 }));
+        Assert.Equal("training", e.ParamName);
+        Assert.Contains("`training` (a streamed batch) θ row 1 has 'b' = 1.5, outside the support [0, 1]", e.Message);
+    }
+
+    /// <summary>Uniform θ on the unit square, x = θ; from its third pass on, the first row of each pass is θ = (0.5, 1.5).</summary>
+    private sealed class LateBadRowStream : ISimulationDataset
+    {
+        private int _passes;
+
+        public int ParameterDimension => 2;
+        public int ObservationDimension => 2;
+        public long? Count => null;
+
+        public IEnumerable<SbiSharp.Simulators.SimulationBatch> Batches(int batchSize, int batches, Generator? generator)
+        {
+            var pass = ++_passes;
+            for (int b = 0; b < batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                var theta = rand(new long[] { batchSize, 2 }, generator: generator);
+                if (pass >= 3 && b == 0) theta[0, 1] = tensor(1.5f);
+                yield return new SbiSharp.Simulators.SimulationBatch(theta.MoveToOuterDisposeScope(), theta.clone().MoveToOuterDisposeScope());
+            }
+        }
     }
 
     [Fact]
