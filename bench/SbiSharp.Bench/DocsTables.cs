@@ -23,17 +23,21 @@ public static class DocsTables
     /// <summary>Only the library's own types: a type a program (or a test) registered at run time is not part of the docs.</summary>
     private static bool BuiltIn(Type type) => type.Assembly == typeof(Registration.Registries).Assembly;
 
+    /// <summary>The built-in entries of <paramref name="registry"/>, name and description.</summary>
+    private static IReadOnlyList<(string Name, string Description)> Listed<T>(Registration.Registry<T> registry) where T : class =>
+        registry.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray();
+
     private static IReadOnlyList<(string Name, string Description)>? Registry(string name) => name switch
     {
-        "schedules" => Registration.Registries.Schedules.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
-        "parameterizations" => Registration.Registries.Parameterizations.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
-        "weightings" => Registration.Registries.Weightings.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
-        "samplers" => Registration.Registries.Samplers.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
-        "networks" => Registration.Registries.Networks.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
-        "embeddings" => Registration.Registries.Embeddings.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
-        "objectives" => Registration.Registries.Objectives.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
-        "designs" => Registration.Registries.Designs.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
-        "guidance" => Registration.Registries.Guidance.Entries.Where(e => BuiltIn(e.Type)).Select(e => (e.Name, e.Description)).ToArray(),
+        "schedules" => Listed(Registration.Registries.Schedules),
+        "parameterizations" => Listed(Registration.Registries.Parameterizations),
+        "weightings" => Listed(Registration.Registries.Weightings),
+        "samplers" => Listed(Registration.Registries.Samplers),
+        "networks" => Listed(Registration.Registries.Networks),
+        "embeddings" => Listed(Registration.Registries.Embeddings),
+        "objectives" => Listed(Registration.Registries.Objectives),
+        "designs" => Listed(Registration.Registries.Designs),
+        "guidance" => Listed(Registration.Registries.Guidance),
         _ => null,
     };
 

@@ -40,14 +40,14 @@ internal static class SampleCommand
             var path = AtomicFile.CheckWritable(result.GetValue(output)!, "--out");
             var options = sampling.Read(result, result.GetValue(seed));
             var guidanceSpecs = (result.GetValue(fix) ?? Array.Empty<string>()).Select(f => "fix:" + f).Concat(result.GetValue(guide) ?? Array.Empty<string>()).ToArray();
-            foreach (var spec in guidanceSpecs) _ = GuidanceEntry(spec); // unknown names are answered before the model loads
+            var parsedGuidance = guidanceSpecs.Select(ParseGuidance).ToArray(); // unknown names are answered before the model loads
             using var estimator = DiffusionPosteriorEstimator.Load(result.GetValue(model)!);
             var table = CsvTable.Read(result.GetValue(observations)!);
             if (table.Columns != estimator.ObservationDimension)
                 throw new ArgumentException($"--observations has {table.Columns} columns; the model expects {estimator.ObservationDimension}.");
             using var x = table.ToTensor();
-            var guidance = guidanceSpecs.Select(spec => GuidanceEntry(spec).Create(new SbiSharp.Registration.CreationArguments(
-                Argument: spec.Contains(':') ? spec[(spec.IndexOf(':') + 1)..] : null, ParameterDimension: estimator.ParameterDimension))).ToArray();
+            var guidance = parsedGuidance.Select(g => g.Entry.Create(new SbiSharp.Registration.CreationArguments(
+                Argument: g.Argument, ParameterDimension: estimator.ParameterDimension))).ToArray();
             var method = Method(result.GetValue(compose)!);
             var groups = method is null ? table.Rows.Count : 1;
             if (method is not null && guidance.Length > 0) throw new ArgumentException("--fix and --guidance cannot be combined with --compose.");
@@ -88,11 +88,13 @@ internal static class SampleCommand
         _ => throw new ArgumentException($"Unknown --compose '{name}'; valid: none, gauss, jac, sum."),
     };
 
-    /// <summary>The registry entry of a --guidance NAME[:ARGUMENT].</summary>
-    private static SbiSharp.Registration.RegistryEntry<DenoiserGuidance> GuidanceEntry(string spec)
+    /// <summary>A --guidance NAME[:ARGUMENT] split into its registry entry and the text after the colon (null without one).</summary>
+    private static (SbiSharp.Registration.RegistryEntry<DenoiserGuidance> Entry, string? Argument) ParseGuidance(string spec)
     {
-        var name = spec.Contains(':') ? spec[..spec.IndexOf(':')] : spec;
-        return SbiSharp.Registration.Registries.Guidance.Find(name)
+        var colon = spec.IndexOf(':');
+        var name = colon < 0 ? spec : spec[..colon];
+        var entry = SbiSharp.Registration.Registries.Guidance.Find(name)
             ?? throw new ArgumentException($"Unknown --guidance '{name}'; valid: {string.Join(", ", SbiSharp.Registration.Registries.Guidance.Names)}.");
+        return (entry, colon < 0 ? null : spec[(colon + 1)..]);
     }
 }
