@@ -24,7 +24,7 @@ internal static class NarrowPosteriorBench
     {
         Directory.CreateDirectory(outDir);
         var samplers = Registries.Samplers.Names.Select(n => (Name: n, Steps: (int?)null))
-            .Concat(new[] { ("heun", (int?)60), ("heun", (int?)100), ("dpm-solver++", (int?)40), ("dpm-solver++", (int?)80), ("euler-maruyama", (int?)1000) }).ToArray();
+            .Concat(new[] { ("heun", (int?)60), ("heun", (int?)100), ("dpm-solver++", (int?)20), ("dpm-solver++", (int?)80), ("euler-maruyama", (int?)1000) }).ToArray();
         var rows = new List<Dictionary<string, object>>();
         foreach (var (name, steps) in samplers)
         {

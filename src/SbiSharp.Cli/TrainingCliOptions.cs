@@ -12,10 +12,11 @@ internal sealed class TrainingCliOptions
     public TrainingCliOptions(TrainingOptions? defaults = null)
     {
         _defaults = defaults ?? TrainingOptions.Default;
-        Epochs = new("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => _defaults.Epochs };
-        MaxSteps = new("--max-steps") { Description = "Cap on gradient steps (bounds training time on large data)", DefaultValueFactory = _ => _defaults.MaxSteps };
+        Epochs = new("--epochs") { Description = "Most training epochs (early stopping usually ends training before; with --patience 0, the run's length)", DefaultValueFactory = _ => _defaults.Epochs };
+        MaxSteps = new("--max-steps") { Description = $"Cap on gradient steps [default: {(_defaults.MaxSteps is { } cap ? cap.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}]" };
+        Schedule = new("--schedule") { Description = $"Learning rate: {string.Join(" | ", Enum.GetNames<LearningRateSchedule>().Select(n => n.ToLowerInvariant()))} (auto: warm-up, then halve on validation plateaus of {_defaults.PlateauPatience} epochs while early stopping decides; cosine decay over a fixed length with --patience 0)", DefaultValueFactory = _ => _defaults.Schedule.ToString().ToLowerInvariant() };
         BatchSize = new("--batch-size") { Description = "Rows per gradient step", DefaultValueFactory = _ => _defaults.BatchSize };
-        LearningRate = new("--learning-rate") { Description = "Peak learning rate (warm-up, then cosine decay)", DefaultValueFactory = _ => _defaults.LearningRate };
+        LearningRate = new("--learning-rate") { Description = "Peak learning rate", DefaultValueFactory = _ => _defaults.LearningRate };
         Patience = new("--patience") { Description = "Early-stopping patience in epochs (0: off)", DefaultValueFactory = _ => _defaults.EarlyStoppingPatience };
         ValidationFraction = new("--validation-fraction") { Description = "Held-out fraction for validation", DefaultValueFactory = _ => _defaults.ValidationFraction };
         TimeLimit = new("--time-limit") { Description = $"Stop training after this many seconds, keeping the best weights [default: {(_defaults.TimeLimit is { } limit ? limit.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}]" };
@@ -30,7 +31,8 @@ internal sealed class TrainingCliOptions
 
     public Option<int> Epochs { get; }
     public Option<int> BatchSize { get; }
-    public Option<long> MaxSteps { get; }
+    public Option<long?> MaxSteps { get; }
+    public Option<string> Schedule { get; }
     public Option<double> LearningRate { get; }
     public Option<int> Patience { get; }
     public Option<double> ValidationFraction { get; }
@@ -45,7 +47,7 @@ internal sealed class TrainingCliOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Epochs, MaxSteps, BatchSize, LearningRate, Patience, ValidationFraction, TimeLimit, CheckpointDirectory, CheckpointInterval, Seed, Optimizer, Validation, Width, Blocks })
+        foreach (var option in new Option[] { Epochs, MaxSteps, Schedule, BatchSize, LearningRate, Patience, ValidationFraction, TimeLimit, CheckpointDirectory, CheckpointInterval, Seed, Optimizer, Validation, Width, Blocks })
             command.Options.Add(option);
     }
 
@@ -53,7 +55,8 @@ internal sealed class TrainingCliOptions
     {
         Epochs = result.GetValue(Epochs),
         BatchSize = result.GetValue(BatchSize),
-        MaxSteps = result.GetValue(MaxSteps),
+        MaxSteps = result.GetValue(MaxSteps) ?? _defaults.MaxSteps,
+        Schedule = Choice<LearningRateSchedule>(result.GetValue(Schedule)!, "--schedule"),
         LearningRate = result.GetValue(LearningRate),
         EarlyStoppingPatience = result.GetValue(Patience),
         ValidationFraction = result.GetValue(ValidationFraction),

@@ -13,8 +13,8 @@ namespace SbiSharp.Sampling;
 /// </remarks>
 public sealed class DpmSolverPlusPlusSampler : FixedGridSampler
 {
-    /// <summary>Default number of steps.</summary>
-    public const int DefaultSteps = 20;
+    /// <summary>Default number of steps: 40 draws a narrow posterior's width within 0.5 % at every width (docs/narrow-posteriors.md), where 20 steps are 2 % too wide.</summary>
+    public const int DefaultSteps = 40;
 
     /// <summary>Below this step count the last step is first order.</summary>
     public const int LowerOrderFinalBelow = 15;

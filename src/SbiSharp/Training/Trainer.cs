@@ -12,7 +12,8 @@ namespace SbiSharp.Training;
 /// <summary>Trains any module on any <see cref="ITrainingObjective"/> and keeps an exponential moving average (EMA) of its weights, with early stopping on the
 /// EMA's validation loss, checkpoints and exact resume: the part every model family shares.</summary>
 /// <remarks>
-/// Adam or AdamW (decoupled weight decay), warm-up + cosine learning rate, global gradient-norm clipping, one dispose scope per
+/// Adam or AdamW (decoupled weight decay), a learning rate that warms up and then decays on validation plateaus (training to
+/// convergence, the default) or by a cosine over a fixed length, global gradient-norm clipping, one dispose scope per
 /// batch. A non-finite loss stops training with <see cref="TrainingDivergedException"/> instead of a NaN model. At the end the
 /// average holds the weights of the best validation epoch. <see cref="TrainingData"/> resolves the validation set and optimizer
 /// from <see cref="TrainingOptions"/> for any data set, the same way for built-in and user data sets.
@@ -68,8 +69,12 @@ public sealed class Trainer
         prepare ??= batch => (batch.Theta.alias(), batch.X.alias());
         var o = _options;
         var batchesPerEpoch = training.Count is { } n ? (int)((n + o.BatchSize - 1) / o.BatchSize) : o.BatchesPerEpoch;
-        long totalSteps = Math.Min((long)batchesPerEpoch * o.Epochs, o.MaxSteps);
-        var lr = new WarmupCosineSchedule(o.LearningRate, totalSteps, o.WarmupFraction, o.WarmupStartFactor);
+        long plannedSteps = (long)batchesPerEpoch * o.Epochs;
+        long totalSteps = Math.Min(plannedSteps, o.MaxSteps ?? long.MaxValue);
+        var plateau = o.ResolvedSchedule == LearningRateSchedule.Plateau
+            ? new PlateauSchedule(o.LearningRate, Math.Min(o.WarmupSteps, (long)Math.Round(o.WarmupFraction * totalSteps)), o.WarmupStartFactor, o.PlateauFactor, o.PlateauPatience, o.MinLearningRateFactor)
+            : null;
+        var cosine = plateau is null ? new WarmupCosineSchedule(o.LearningRate, totalSteps, o.WarmupFraction, o.WarmupStartFactor) : null;
         var network = _network;
         var dropout = network as Networks.ConditionalNetwork;
         using var flat = new FlatParameters(network.parameters().ToArray(), withGradients: true);
@@ -80,6 +85,7 @@ public sealed class Trainer
         var ema = new ExponentialMovingAverage(flat, flatAverage, o.EmaDecay);
         var losses = new List<double>();
         var validationLosses = new List<double>();
+        var rates = new List<double>();
         Tensor[]? best = null;
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0, sinceBest = 0;
@@ -108,7 +114,9 @@ public sealed class Trainer
             TrainingCheckpoint.RestoreGenerator(generator, state.GeneratorState);
             losses.AddRange(state.Losses);
             validationLosses.AddRange(state.ValidationLosses);
+            rates.AddRange(state.LearningRates);
             (bestLoss, bestEpoch, sinceBest, step) = (state.BestLoss, state.BestEpoch, state.SinceBest, state.Step);
+            if (plateau is not null) (plateau.Factor, plateau.SinceReduction) = (state.LearningRateFactor, state.SinceReduction);
             firstEpoch = state.Epoch + 1;
             finished = state.Finished;
             if (finished) stop = state.StopReason;
@@ -131,7 +139,7 @@ public sealed class Trainer
                     using (raw)
                     {
                         var (theta, x) = prepare(raw);
-                        optimizer.LearningRate = lr.At(step);
+                        optimizer.LearningRate = plateau?.At(step) ?? cosine!.At(step);
                         optimizer.ZeroGrad();
                         if (profile is not null) mark = profile.Mark(mark, 0);
                         var loss = _objective.Loss(network, theta, x, generator);
@@ -162,29 +170,33 @@ public sealed class Trainer
                 var validationLoss = validation is null ? losses[^1] : Evaluate(validation, prepare);
                 if (profile is not null) profile.Mark(mark, 7);
                 validationLosses.Add(validationLoss);
+                // The best weights are kept on any decrease; only a decrease beyond the threshold resets patience and the plateau count.
+                bool improved = double.IsPositiveInfinity(bestLoss) || validationLoss < bestLoss - o.ImprovementThreshold * Math.Abs(bestLoss);
                 if (validationLoss < bestLoss)
                 {
                     bestLoss = validationLoss;
                     bestEpoch = epoch;
-                    sinceBest = 0;
                     best = Snapshot(best);
                 }
-                else sinceBest++;
-                progress?.Report(new TrainingProgress(epoch, o.Epochs, step, totalSteps, losses[^1], validationLoss, step / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
+                sinceBest = improved ? 0 : sinceBest + 1;
+                if (plateau is not null && plateau.EndEpoch(improved))
+                    _logger.LogDebug("Epoch {Epoch}: no better validation loss for {Patience} epochs; learning rate now {Rate:G3}.", epoch, o.PlateauPatience, o.LearningRate * plateau.Factor);
+                rates.Add(plateau?.At(step) ?? cosine!.At(step));
+                progress?.Report(new TrainingProgress(epoch, o.Epochs, step, totalSteps, losses[^1], validationLoss, step / Math.Max(1e-9, clock.Elapsed.TotalSeconds)) { LearningRate = rates[^1] });
                 _logger.LogDebug("Epoch {Epoch}: loss {Loss:F4}, validation {Validation:F4}", epoch, losses[^1], validationLoss);
                 if (cancellationToken.IsCancellationRequested) { stop = "cancelled"; break; }
                 if (OutOfTime(clock)) { stop = $"time limit {o.TimeLimit} reached"; break; }
                 string? done = null;
                 if (step >= totalSteps)
-                    done = step < (long)batchesPerEpoch * o.Epochs ? $"step cap MaxSteps = {o.MaxSteps} reached" : stop;
+                    done = step < plannedSteps ? $"step cap MaxSteps = {o.MaxSteps} reached" : stop;
                 else if (o.EarlyStoppingPatience > 0 && sinceBest >= o.EarlyStoppingPatience)
                     done = $"early stopping: no better validation loss for {o.EarlyStoppingPatience} epochs";
                 else if (epoch == o.Epochs)
                     done = stop;
                 if (checkpointDirectory is not null && (done is not null || lastCheckpoint is null || lastCheckpoint.Elapsed >= o.CheckpointInterval))
                 {
-                    WriteCheckpoint(checkpointDirectory, fingerprint, epoch, step, losses, validationLosses, bestLoss, bestEpoch, sinceBest,
-                        optimizer, ema, generator, best, done);
+                    WriteCheckpoint(checkpointDirectory, fingerprint, epoch, step, losses, validationLosses, rates, bestLoss, bestEpoch, sinceBest,
+                        optimizer, ema, generator, best, done, plateau);
                     lastCheckpoint = Stopwatch.StartNew();
                 }
                 if (done is not null) { stop = done; break; }
@@ -197,20 +209,22 @@ public sealed class Trainer
         }
         if (best is not null) Restore(best);
         _logger.LogInformation("Training finished after {Steps} steps ({Reason}); best epoch {Best}.", step, stop, bestEpoch);
-        return new TrainingResult(losses, validationLosses, bestEpoch, step, clock.Elapsed.TotalSeconds, stop) { ResumedFromStep = resumedFrom };
+        return new TrainingResult(losses, validationLosses, bestEpoch, step, clock.Elapsed.TotalSeconds, stop) { ResumedFromStep = resumedFrom, LearningRates = rates };
     }
 
     private static Dictionary<string, (long[] Shape, float[] Data)> Set(ModelFile.Contents tensors, string name, string path) =>
         tensors.TryGetValue(name, out var set) ? set : throw new InvalidDataException($"The checkpoint '{path}' has no '{name}' tensors.");
 
-    private void WriteCheckpoint(string directory, string fingerprint, int epoch, long step, List<double> losses, List<double> validationLosses,
-        double bestLoss, int bestEpoch, int sinceBest, AdamOptimizer optimizer, ExponentialMovingAverage ema, Generator generator, Tensor[]? best, string? done)
+    private void WriteCheckpoint(string directory, string fingerprint, int epoch, long step, List<double> losses, List<double> validationLosses, List<double> rates,
+        double bestLoss, int bestEpoch, int sinceBest, AdamOptimizer optimizer, ExponentialMovingAverage ema, Generator generator, Tensor[]? best, string? done,
+        PlateauSchedule? plateau)
     {
         var state = new TrainingCheckpoint
         {
             Fingerprint = fingerprint, Epoch = epoch, Step = step, Losses = losses.ToList(), ValidationLosses = validationLosses.ToList(),
             BestLoss = bestLoss, BestEpoch = bestEpoch, SinceBest = sinceBest, OptimizerSteps = optimizer.Steps, EmaUpdates = ema.Updates,
             GeneratorState = TrainingCheckpoint.EncodeGenerator(generator), Finished = done is not null, StopReason = done ?? "",
+            LearningRateFactor = plateau?.Factor ?? 1, LearningRates = rates.ToList(), SinceReduction = plateau?.SinceReduction ?? 0,
         };
         var sets = new List<(string, IReadOnlyList<(string, Tensor)>)>
         {

@@ -8,7 +8,7 @@ namespace SbiSharp.Training;
 /// <summary>Everything that decides the rest of a training run, saved at the end of an epoch: resuming from it gives the same weights as never stopping.</summary>
 /// <remarks>
 /// Held: network and EMA weights, Adam moments and step count, the EMA's update count, the epoch and step (which fix the
-/// learning-rate position), the loss history and early-stopping state, the best EMA weights so far, and the state of the one
+/// learning-rate position; with the plateau schedule also its factor), the loss history and early-stopping state, the best EMA weights so far, and the state of the one
 /// generator that draws the data order, the noise levels, the noise and the dropout masks. Written atomically with a
 /// checksum (<see cref="ModelFile"/>); <see cref="Fingerprint"/> ties it to one configuration and data set.
 /// </remarks>
@@ -30,6 +30,9 @@ internal sealed record TrainingCheckpoint
     public required string GeneratorState { get; init; }
     public required bool Finished { get; init; }
     public required string StopReason { get; init; }
+    public double LearningRateFactor { get; init; } = 1;
+    public List<double> LearningRates { get; init; } = [];
+    public int SinceReduction { get; init; }
 
     public static string PathIn(string directory) => Path.Combine(directory, FileName);
 

@@ -8,11 +8,30 @@ public sealed record TrainingOptions
     /// <summary>Default options.</summary>
     public static TrainingOptions Default { get; } = new();
 
-    /// <summary>Passes over the training data (offline) or blocks of <see cref="BatchesPerEpoch"/> fresh batches (online).</summary>
-    public int Epochs { get; init; } = 200;
+    /// <summary>Most passes over the training data (offline) or blocks of <see cref="BatchesPerEpoch"/> fresh batches (online). With early
+    /// stopping (the default) training ends when the validation loss stops improving, usually long before; without it, the run's length.</summary>
+    public int Epochs { get; init; } = 1_000;
 
-    /// <summary>Upper bound on gradient steps: large data sets get fewer epochs so training time stays bounded (the learning-rate schedule spans the capped length).</summary>
-    public long MaxSteps { get; init; } = 15_000;
+    /// <summary>Optional upper bound on gradient steps (null: none, the default; training ends by early stopping, <see cref="Epochs"/> or <see cref="TimeLimit"/>). With the cosine schedule the decay spans the capped length.</summary>
+    public long? MaxSteps { get; init; }
+
+    /// <summary>How the learning rate moves; the default decays on validation plateaus when early stopping decides the length, and by a cosine over a fixed length (early stopping off, or a <see cref="MaxSteps"/> budget) otherwise.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Auto;
+
+    /// <summary>Most steps of the linear warm-up of the plateau schedule, which warms up over the smaller of this and <see cref="WarmupFraction"/> of the most steps training may take (the cosine schedule over <see cref="WarmupFraction"/> of its length).</summary>
+    public int WarmupSteps { get; init; } = 500;
+
+    /// <summary>Epochs without a better validation loss before the plateau schedule multiplies the learning rate by <see cref="PlateauFactor"/>.</summary>
+    public int PlateauPatience { get; init; } = 8;
+
+    /// <summary>Factor in (0, 1) the plateau schedule applies to the learning rate at each plateau.</summary>
+    public double PlateauFactor { get; init; } = 0.5;
+
+    /// <summary>Smallest learning rate of the plateau schedule, as a fraction of <see cref="LearningRate"/>.</summary>
+    public double MinLearningRateFactor { get; init; } = 0.01;
+
+    /// <summary>Relative decrease of the validation loss that counts as an improvement for early stopping and the plateau schedule (as PyTorch's ReduceLROnPlateau threshold): a new best must be below best − threshold·|best|.</summary>
+    public double ImprovementThreshold { get; init; } = 1e-4;
 
     /// <summary>Rows per gradient step.</summary>
     public int BatchSize { get; init; } = 256;
@@ -23,7 +42,7 @@ public sealed record TrainingOptions
     /// <summary>Peak learning rate.</summary>
     public double LearningRate { get; init; } = 5e-4;
 
-    /// <summary>Fraction of all steps spent on the linear warm-up.</summary>
+    /// <summary>Fraction of all steps spent on the linear warm-up (of the most steps, <see cref="Epochs"/> or <see cref="MaxSteps"/>, for the plateau schedule, up to <see cref="WarmupSteps"/>).</summary>
     public double WarmupFraction { get; init; } = 0.05;
 
     /// <summary>Learning rate at step 0 as a fraction of the peak.</summary>
@@ -70,7 +89,17 @@ public sealed record TrainingOptions
     {
         Check.PositiveValue(Epochs, nameof(Epochs));
         Check.PositiveValue(BatchSize, nameof(BatchSize));
-        Check.PositiveValue(MaxSteps, nameof(MaxSteps));
+        if (MaxSteps is { } cap) Check.PositiveValue(cap, nameof(MaxSteps));
+        if (!Enum.IsDefined(Schedule))
+            throw new ArgumentOutOfRangeException(nameof(Schedule), Schedule, $"`Schedule` must be one of {string.Join(", ", Enum.GetNames<LearningRateSchedule>())}; got {Schedule}.");
+        if (WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(WarmupSteps), WarmupSteps, $"`WarmupSteps` must be non-negative; got {WarmupSteps}.");
+        Check.PositiveValue(PlateauPatience, nameof(PlateauPatience));
+        if (!(PlateauFactor > 0 && PlateauFactor < 1))
+            throw new ArgumentOutOfRangeException(nameof(PlateauFactor), PlateauFactor, $"`PlateauFactor` must lie in (0, 1); got {PlateauFactor}.");
+        if (!(MinLearningRateFactor > 0 && MinLearningRateFactor <= 1))
+            throw new ArgumentOutOfRangeException(nameof(MinLearningRateFactor), MinLearningRateFactor, $"`MinLearningRateFactor` must lie in (0, 1]; got {MinLearningRateFactor}.");
+        if (!(ImprovementThreshold >= 0 && ImprovementThreshold < 1))
+            throw new ArgumentOutOfRangeException(nameof(ImprovementThreshold), ImprovementThreshold, $"`ImprovementThreshold` must lie in [0, 1); got {ImprovementThreshold}.");
         Check.PositiveValue(BatchesPerEpoch, nameof(BatchesPerEpoch));
         Check.PositiveValue(LearningRate, nameof(LearningRate));
         Check.Probability(WarmupFraction, nameof(WarmupFraction));
@@ -95,4 +124,10 @@ public sealed record TrainingOptions
             throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), CheckpointInterval, $"`CheckpointInterval` must be zero or positive; got {CheckpointInterval.TotalSeconds} s.");
         return this;
     }
+
+    /// <summary>The schedule <see cref="Schedule"/> resolves to: <see cref="LearningRateSchedule.Auto"/> picks plateau when early stopping
+    /// decides the length, and cosine over the known length when early stopping is off or a <see cref="MaxSteps"/> budget is set.</summary>
+    public LearningRateSchedule ResolvedSchedule =>
+        Schedule != LearningRateSchedule.Auto ? Schedule
+        : EarlyStoppingPatience > 0 && MaxSteps is null ? LearningRateSchedule.Plateau : LearningRateSchedule.Cosine;
 }

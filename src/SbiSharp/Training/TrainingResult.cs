@@ -12,6 +12,9 @@ public sealed record TrainingResult(IReadOnlyList<double> Losses, IReadOnlyList<
     /// <summary>The step of the checkpoint this run resumed from; null when it started fresh.</summary>
     public long? ResumedFromStep { get; init; }
 
+    /// <summary>Learning rate after each epoch (the rate the next epoch starts with; the plateau schedule's reductions show here).</summary>
+    public IReadOnlyList<double> LearningRates { get; init; } = [];
+
     /// <summary>Gradient steps per second.</summary>
     public double StepsPerSecond => Seconds > 0 ? Steps / Seconds : 0;
 

@@ -84,6 +84,96 @@ public class TrainerTests
     }
 
     [Fact]
+    public void PlateauSchedule_WarmsUpThenReducesAfterPatience_DownToTheFloor()
+    {
+        var schedule = new PlateauSchedule(peak: 1.0, warmupSteps: 10, startFactor: 0.1, reduction: 0.5, patience: 2, floor: 0.2);
+        Assert.Equal(0.1, schedule.At(0), 12);
+        Assert.Equal(0.55, schedule.At(5), 12);
+        Assert.Equal(1.0, schedule.At(10));
+        Assert.False(schedule.EndEpoch(improved: false));
+        Assert.False(schedule.EndEpoch(improved: true)); // an improvement restarts the count
+        Assert.False(schedule.EndEpoch(improved: false));
+        Assert.True(schedule.EndEpoch(improved: false));
+        Assert.Equal(0.5, schedule.At(100));
+        Assert.False(schedule.EndEpoch(false));
+        Assert.True(schedule.EndEpoch(false));
+        Assert.Equal(0.25, schedule.At(100));
+        Assert.False(schedule.EndEpoch(false));
+        Assert.True(schedule.EndEpoch(false));
+        Assert.Equal(0.2, schedule.At(100)); // floor
+        Assert.False(schedule.EndEpoch(false));
+        Assert.False(schedule.EndEpoch(false));
+        Assert.Equal(0.2, schedule.At(100));
+    }
+
+    /// <summary>The default stopping rule: no fixed length; the rate is halved on plateaus and early stopping ends the run long before the epoch bound.</summary>
+    [Fact]
+    public void Run_DefaultSchedule_ReducesOnPlateausAndStopsByPatience()
+    {
+        var options = TrainingOptions.Default with { BatchSize = 100, LearningRate = 0.05, WarmupSteps = 20, EarlyStoppingPatience = 6, PlateauPatience = 2, Seed = 3 };
+        Assert.Equal(LearningRateSchedule.Plateau, options.ResolvedSchedule);
+        Assert.Null(options.MaxSteps);
+        var (weight, _, result) = Train(options);
+        Assert.StartsWith("early stopping", result.StopReason);
+        Assert.InRange(result.Losses.Count, 7, 300);
+        Assert.InRange(weight, 1.95, 2.05);
+        Assert.Equal(result.Losses.Count, result.LearningRates.Count);
+        Assert.Equal(0.05, result.LearningRates.Max()); // the peak, reached after the warm-up
+        // Halved at least once, never below the floor, and never raised again.
+        Assert.True(result.LearningRates[^1] <= 0.025 + 1e-12, $"last rate {result.LearningRates[^1]}");
+        Assert.True(result.LearningRates.Min() >= 0.05 * options.MinLearningRateFactor - 1e-12);
+        Assert.True(result.LearningRates.Skip(1).Zip(result.LearningRates.Skip(2)).All(p => p.Second <= p.First));
+        Assert.Equal(LearningRateSchedule.Cosine, (options with { EarlyStoppingPatience = 0 }).ResolvedSchedule);
+        Assert.Equal(LearningRateSchedule.Cosine, (options with { MaxSteps = 1_000 }).ResolvedSchedule);
+    }
+
+    [Fact]
+    public void Run_PlateauSchedule_ResumeEqualsUninterrupted()
+    {
+        var options = TrainingOptions.Default with
+        {
+            BatchSize = 100, LearningRate = 0.05, WarmupSteps = 20, EarlyStoppingPatience = 6, PlateauPatience = 2, Seed = 3, Epochs = 40, CheckpointInterval = TimeSpan.Zero,
+        };
+        var first = Train(options);
+        var firstReduction = first.Result.LearningRates.ToList().FindIndex(r => r < 0.05);
+        Assert.True(firstReduction >= 0, "the run must reduce the rate at least once for this test to mean something");
+        var dir = Directory.CreateTempSubdirectory("sbisharp-plateau-").FullName;
+        var withCheckpoints = options with { CheckpointDirectory = dir };
+        using var cancel = new CancellationTokenSource();
+        int stopAt = firstReduction + 2; // 1-based epoch after the first reduction
+        Train(withCheckpoints, cancel.Token, new SbiSharp.SynchronousProgress<TrainingProgress>(p => { if (p.Epoch == stopAt) cancel.Cancel(); }));
+        var resumed = Train(withCheckpoints);
+        Assert.NotNull(resumed.Result.ResumedFromStep);
+        Assert.Equal(first.Weight, resumed.Weight);
+        Assert.Equal(first.Result.LearningRates, resumed.Result.LearningRates);
+        Assert.Equal(first.Result.StopReason, resumed.Result.StopReason);
+        Directory.Delete(dir, true);
+    }
+
+    [Theory]
+    [InlineData("PlateauFactor", 1.0)]
+    [InlineData("PlateauPatience", 0.0)]
+    [InlineData("MinLearningRateFactor", 0.0)]
+    [InlineData("ImprovementThreshold", -0.1)]
+    [InlineData("WarmupSteps", -1.0)]
+    [InlineData("MaxSteps", 0.0)]
+    public void Validate_BadScheduleSettings_AreRefusedNamingTheField(string field, double value)
+    {
+        var options = field switch
+        {
+            "PlateauFactor" => TrainingOptions.Default with { PlateauFactor = value },
+            "PlateauPatience" => TrainingOptions.Default with { PlateauPatience = (int)value },
+            "MinLearningRateFactor" => TrainingOptions.Default with { MinLearningRateFactor = value },
+            "ImprovementThreshold" => TrainingOptions.Default with { ImprovementThreshold = value },
+            "WarmupSteps" => TrainingOptions.Default with { WarmupSteps = (int)value },
+            _ => TrainingOptions.Default with { MaxSteps = (long)value },
+        };
+        var e = Assert.ThrowsAny<ArgumentException>(() => options.Validate());
+        Assert.Equal(field, e.ParamName);
+        Assert.Contains($"`{field}`", e.Message);
+    }
+
+    [Fact]
     public void Constructor_BadModules_AreRefusedNamingTheParameter()
     {
         using var network = nn.Linear(1, 1);
