@@ -14,6 +14,13 @@ internal static class ConsoleProgress
             progress: new SynchronousProgress<TrainingProgress>(p => update(p.Epoch, $"loss {p.Loss:F3} val {p.ValidationLoss:F3} {p.StepsPerSecond:F0} steps/s")),
             logger: StderrLogger.Instance, cancellationToken: cancellationToken));
 
+    /// <summary>Trains every member of <paramref name="ensemble"/> under one progress bar.</summary>
+    public static IReadOnlyList<TrainingResult> Train(string description, PosteriorEnsemble ensemble, ISimulationDataset data, TrainingOptions options, CancellationToken cancellationToken = default) =>
+        Run(description, (double)options.Epochs * ensemble.Members.Count, update => ensemble.Train(data, options,
+            progress: new SynchronousProgress<(int Member, TrainingProgress Progress)>(p => update((double)p.Member * options.Epochs + p.Progress.Epoch,
+                $"member {p.Member + 1}: loss {p.Progress.Loss:F3} val {p.Progress.ValidationLoss:F3} {p.Progress.StepsPerSecond:F0} steps/s")),
+            logger: StderrLogger.Instance, cancellationToken: cancellationToken));
+
     /// <summary>Runs <paramref name="work"/> with one progress bar; it reports (value in [0, max], status text).</summary>
     public static T Run<T>(string description, double max, Func<Action<double, string?>, T> work)
     {

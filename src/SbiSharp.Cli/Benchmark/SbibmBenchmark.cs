@@ -20,6 +20,9 @@ internal sealed record BenchSettings(IReadOnlyList<string> Tasks, int Budget, st
     /// <summary>Network and schedule of the trained models (from --width, --blocks and --method).</summary>
     public DiffusionEstimatorOptions Estimator { get; init; } = DiffusionEstimatorOptions.Default;
 
+    /// <summary>Members of the trained ensemble (from --ensemble); 1: a single model.</summary>
+    public int Ensemble { get; init; } = 1;
+
     /// <summary>The transform of θ for each task's prior (from --transform); null: the default for the prior's support.</summary>
     public Func<SbiSharp.Priors.IPrior, SbiSharp.Spaces.ParameterTransform>? Transform { get; init; }
 }
@@ -49,11 +52,12 @@ internal static class SbibmBenchmark
         Directory.CreateDirectory(dir);
         var modelPath = Path.Combine(dir, "model.sbis");
         var trainingPath = Path.Combine(dir, "training.json");
-        DiffusionPosteriorEstimator estimator;
+        IDisposable model;
+        Func<Tensor, int, SamplingOptions, SamplingResult> draw;
         if (File.Exists(modelPath) && File.Exists(trainingPath))
         {
             Console.WriteLine($"{name}: reusing trained model {modelPath}");
-            estimator = DiffusionPosteriorEstimator.Load(modelPath);
+            (model, draw) = Load(modelPath);
         }
         else
         {
@@ -62,23 +66,39 @@ internal static class SbibmBenchmark
             using var simulations = ConsoleProgress.Run($"{name}: simulating", s.Budget, update =>
                 InMemoryDataset.Simulate(task.Joint(), s.Budget, generator, 10_000, new SynchronousProgress<long>(n => update(n, null))));
             var simulationSeconds = clock.Elapsed.TotalSeconds;
-            estimator = new DiffusionPosteriorEstimator(task.Prior, task.ObservationDimension,
-                s.Estimator with { InitializationSeed = s.Seed }, task.ParameterNames, s.Transform?.Invoke(task.Prior));
-            var result = ConsoleProgress.Train($"{name}: training", estimator, simulations, s.Training with { Seed = s.Seed });
-            estimator.Save(modelPath);
+            var estimatorOptions = s.Estimator with { InitializationSeed = s.Seed };
+            var trainingOptions = s.Training with { Seed = s.Seed };
+            IReadOnlyList<TrainingResult> results;
+            if (s.Ensemble > 1)
+            {
+                var ensemble = PosteriorEnsemble.Create(task.Prior, task.ObservationDimension, s.Ensemble, estimatorOptions, task.ParameterNames, s.Transform?.Invoke(task.Prior));
+                results = ConsoleProgress.Train($"{name}: training {s.Ensemble} members", ensemble, simulations, trainingOptions);
+                ensemble.Save(modelPath);
+                (model, draw) = (ensemble, (x, n, o) => ensemble.Draw(x, n, o));
+            }
+            else
+            {
+                var estimator = new DiffusionPosteriorEstimator(task.Prior, task.ObservationDimension, estimatorOptions, task.ParameterNames, s.Transform?.Invoke(task.Prior));
+                results = new[] { ConsoleProgress.Train($"{name}: training", estimator, simulations, trainingOptions) };
+                estimator.Save(modelPath);
+                (model, draw) = (estimator, (x, n, o) => estimator.Draw(x, n, o));
+            }
             AtomicFile.WriteAllText(trainingPath, JsonSerializer.Serialize(new
             {
                 budget = s.Budget,
+                members = results.Count,
                 simulation_seconds = simulationSeconds,
-                training_seconds = result.Seconds,
-                steps = result.Steps,
-                epochs = result.Losses.Count,
-                best_epoch = result.BestEpoch,
-                best_validation_loss = result.BestValidationLoss,
-                stop_reason = result.StopReason,
+                training_seconds = results.Sum(r => r.Seconds),
+                steps = results.Sum(r => r.Steps),
+                epochs = results.Sum(r => r.Losses.Count),
+                best_epoch = results[0].BestEpoch,
+                best_validation_loss = results.Min(r => r.BestValidationLoss),
+                stop_reason = results[0].StopReason,
+                member_epochs = results.Select(r => r.Losses.Count).ToArray(),
+                member_best_epochs = results.Select(r => r.BestEpoch).ToArray(),
             }, Json));
         }
-        using (estimator)
+        using (model)
         {
             foreach (var k in s.Observations)
             {
@@ -86,7 +106,7 @@ internal static class SbibmBenchmark
                 var samplesPath = Path.Combine(dir, $"samples_{k}.csv");
                 if (File.Exists(resultPath) && File.Exists(samplesPath)) continue;
                 var clock = Stopwatch.StartNew();
-                using var drawn = estimator.Draw(Observation(data, k), s.Draws, s.Sampling with { Seed = s.Seed + k });
+                using var drawn = draw(Observation(data, k), s.Draws, s.Sampling with { Seed = s.Seed + k });
                 var samples = drawn.Samples[0];
                 var samplingSeconds = clock.Elapsed.TotalSeconds;
                 CsvTable.FromTensor(samples, Enumerable.Range(1, task.ParameterDimension).Select(i => $"parameter_{i}").ToArray()).Write(samplesPath);
@@ -110,6 +130,18 @@ internal static class SbibmBenchmark
                 Console.WriteLine($"{name} observation {k}: C2ST {c2st.Accuracy:F3} (sampling {samplingSeconds:F1} s, C2ST {c2stSeconds:F1} s)");
             }
         }
+    }
+
+    /// <summary>A stored single model or ensemble, with its draw function.</summary>
+    private static (IDisposable Model, Func<Tensor, int, SamplingOptions, SamplingResult> Draw) Load(string path)
+    {
+        if (PosteriorEnsemble.IsEnsembleFile(path))
+        {
+            var ensemble = PosteriorEnsemble.Load(path);
+            return (ensemble, (x, n, o) => ensemble.Draw(x, n, o));
+        }
+        var estimator = DiffusionPosteriorEstimator.Load(path);
+        return (estimator, (x, n, o) => estimator.Draw(x, n, o));
     }
 
     private static Tensor Observation(SbibmData data, int k)
@@ -189,7 +221,7 @@ internal static class SbibmBenchmark
             ["budget"] = s.Budget,
             ["seed"] = s.Seed,
             ["draws"] = s.Draws,
-            ["options"] = JsonNode.Parse(JsonSerializer.Serialize(new { training = s.Training, estimator = s.Estimator, sampler = s.Sampling.Sampler.Name, chunk_size = s.Sampling.ChunkSize })),
+            ["options"] = JsonNode.Parse(JsonSerializer.Serialize(new { training = s.Training, estimator = s.Estimator, ensemble = s.Ensemble, sampler = s.Sampling.Sampler.Name, chunk_size = s.Sampling.ChunkSize })),
             ["tasks"] = tasks,
         };
         AtomicFile.WriteAllText(Path.Combine(s.Out, "results.json"), results.ToJsonString(Json));

@@ -41,10 +41,19 @@ internal static class SampleCommand
             var options = sampling.Read(result, result.GetValue(seed));
             var guidanceSpecs = (result.GetValue(fix) ?? Array.Empty<string>()).Select(f => "fix:" + f).Concat(result.GetValue(guide) ?? Array.Empty<string>()).ToArray();
             var parsedGuidance = guidanceSpecs.Select(ParseGuidance).ToArray(); // unknown names are answered before the model loads
-            using var estimator = DiffusionPosteriorEstimator.Load(result.GetValue(model)!);
-            var table = CsvTable.Read(result.GetValue(observations)!);
-            if (table.Columns != estimator.ObservationDimension)
-                throw new ArgumentException($"--observations has {table.Columns} columns; the model expects {estimator.ObservationDimension}.");
+            var modelPath = result.GetValue(model)!;
+            if (PosteriorEnsemble.IsEnsembleFile(modelPath))
+            {
+                if (parsedGuidance.Length > 0 || Method(result.GetValue(compose)!) is not null)
+                    throw new ArgumentException($"'{modelPath}' is an ensemble: it draws from its members' mixture, without --fix, --guidance or --compose (they need one model's score; train one model for them).");
+                using var members = PosteriorEnsemble.Load(modelPath);
+                var observed = ReadObservations(result.GetValue(observations)!, members.ObservationDimension);
+                using var ex = observed.ToTensor();
+                using var mixed = ConsoleProgress.Run("Sampling", 1.0, update => members.Draw(ex, n, options, new SynchronousProgress<double>(f => update(f, null))));
+                return Write(mixed, observed.Rows.Count, n, members.ParameterNames, path, options);
+            }
+            using var estimator = DiffusionPosteriorEstimator.Load(modelPath);
+            var table = ReadObservations(result.GetValue(observations)!, estimator.ObservationDimension);
             using var x = table.ToTensor();
             var guidance = parsedGuidance.Select(g => g.Entry.Create(new SbiSharp.Registration.CreationArguments(
                 Argument: g.Argument, ParameterDimension: estimator.ParameterDimension))).ToArray();
@@ -56,27 +65,40 @@ internal static class SampleCommand
                 ? ConsoleProgress.Run("Sampling (composed)", 1.0, _ => new SamplingResult(estimator.SampleComposed(x, n, new CompositionOptions { Method = m }, options,
                     priorName is null ? null : SbiSharp.Tasks.BuiltInTasks.Create(priorName).Prior).unsqueeze(0), double.NaN, 1, Array.Empty<string>()))
                 : ConsoleProgress.Run("Sampling", 1.0, update => estimator.Draw(x, n, options, new SynchronousProgress<double>(f => update(f, null)), guidance));
-            foreach (var warning in drawn.Warnings) Console.Error.WriteLine($"warning: {warning}");
-            var samples = drawn.Samples;
-            var header = new List<string>();
-            if (groups > 1) header.Add("observation");
-            header.AddRange(estimator.ParameterNames);
-            var rows = new List<double[]>();
-            var flat = samples.to(TorchSharp.torch.ScalarType.Float64).contiguous().data<double>().ToArray();
-            int d = estimator.ParameterDimension;
-            for (int o = 0; o < groups; o++)
-                for (int i = 0; i < n; i++)
-                {
-                    var row = flat.AsSpan(((o * n) + i) * d, d).ToArray();
-                    rows.Add(groups > 1 ? row.Prepend(o + 1).ToArray() : row);
-                }
-            new CsvTable(header, rows).Write(path);
-            var cost = double.IsNaN(drawn.NetworkEvaluations) ? "" : $", {drawn.NetworkEvaluations:0.#} network evaluations per draw";
-            var kept = drawn.AcceptanceRate < 1 ? $", {drawn.AcceptanceRate:P1} of draws inside the support" : "";
-            AnsiConsole.MarkupLine($"wrote {rows.Count:N0} draws to [blue]{Markup.Escape(path)}[/] ({Markup.Escape(options.Sampler.Name)}{cost}{kept})");
-            return 0;
+            return Write(drawn, groups, n, estimator.ParameterNames, path, options);
         }));
         return command;
+    }
+
+    private static CsvTable ReadObservations(string file, int columns)
+    {
+        var table = CsvTable.Read(file);
+        if (table.Columns != columns)
+            throw new ArgumentException($"--observations has {table.Columns} columns; the model expects {columns}.");
+        return table;
+    }
+
+    /// <summary>Writes the draws (one group per observation, or one for composed draws) as CSV and prints what they cost.</summary>
+    private static int Write(SamplingResult drawn, int groups, int n, IReadOnlyList<string> names, string path, SamplingOptions options)
+    {
+        foreach (var warning in drawn.Warnings) Console.Error.WriteLine($"warning: {warning}");
+        var header = new List<string>();
+        if (groups > 1) header.Add("observation");
+        header.AddRange(names);
+        var rows = new List<double[]>();
+        var flat = drawn.Samples.to(TorchSharp.torch.ScalarType.Float64).contiguous().data<double>().ToArray();
+        int d = names.Count;
+        for (int o = 0; o < groups; o++)
+            for (int i = 0; i < n; i++)
+            {
+                var row = flat.AsSpan(((o * n) + i) * d, d).ToArray();
+                rows.Add(groups > 1 ? row.Prepend(o + 1).ToArray() : row);
+            }
+        new CsvTable(header, rows).Write(path);
+        var cost = double.IsNaN(drawn.NetworkEvaluations) ? "" : $", {drawn.NetworkEvaluations:0.#} network evaluations per draw";
+        var kept = drawn.AcceptanceRate < 1 ? $", {drawn.AcceptanceRate:P1} of draws inside the support" : "";
+        AnsiConsole.MarkupLine($"wrote {rows.Count:N0} draws to [blue]{Markup.Escape(path)}[/] ({Markup.Escape(options.Sampler.Name)}{cost}{kept})");
+        return 0;
     }
 
     private static CompositionMethod? Method(string name) => name.ToLowerInvariant() switch

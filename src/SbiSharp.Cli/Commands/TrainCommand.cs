@@ -27,13 +27,16 @@ internal static class TrainCommand
         var conditionDropout = new Option<double>("--condition-dropout") { Description = "Probability of dropping x during training, in [0, 1); > 0 also learns the unconditional (prior) denoiser for `sample --compose` and classifier-free guidance", DefaultValueFactory = _ => DiffusionEstimatorOptions.Default.ConditionDropout };
         var importance = new Option<bool>("--importance-sampling") { Description = "Draw training noise levels in proportion to the objective's weight (same objective, bounded per-row weights); helps --method designs whose loss weights are uneven over noise levels", DefaultValueFactory = _ => DiffusionEstimatorOptions.Default.ImportanceSampledNoise };
         var transform = TransformOption.Create();
+        var ensemble = new Option<int>("--ensemble") { Description = "Train K independently seeded models (seeds --seed + k) into one ensemble file; `sample` draws from their mixture", DefaultValueFactory = _ => 1 };
         var training = new TrainingCliOptions();
         var command = new Command("train", "Train a diffusion posterior estimator and save it to one file.");
-        foreach (var o in new Option[] { task, thetaFile, xFile, simulations, online, dropInvalid, output, method, conditionDropout, importance, transform }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, thetaFile, xFile, simulations, online, dropInvalid, output, method, conditionDropout, importance, transform, ensemble }) command.Options.Add(o);
         training.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
         {
             var options = training.Read(result);
+            var members = result.GetValue(ensemble);
+            if (members < 1) throw new ArgumentException($"--ensemble must be at least 1 member; got {members}.");
             var network = training.ReadNetwork(result);
             var path = AtomicFile.CheckWritable(result.GetValue(output)!, "--out");
             var taskName = result.GetValue(task);
@@ -67,11 +70,29 @@ internal static class TrainCommand
                 data = new InMemoryDataset(thetaTensor, xTensor);
             }
             var estimatorOptions = DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed, ConditionDropout = Dropout(result.GetValue(conditionDropout)), ImportanceSampledNoise = result.GetValue(importance) });
-            using var estimator = prior is null
-                ? new DiffusionPosteriorEstimator(data.ParameterDimension, data.ObservationDimension, estimatorOptions, names)
-                : new DiffusionPosteriorEstimator(prior, data.ObservationDimension, estimatorOptions, names, TransformOption.Read(result, transform)(prior));
+            DiffusionPosteriorEstimator Create(DiffusionEstimatorOptions o) => prior is null
+                ? new DiffusionPosteriorEstimator(data.ParameterDimension, data.ObservationDimension, o, names)
+                : new DiffusionPosteriorEstimator(prior, data.ObservationDimension, o, names, TransformOption.Read(result, transform)(prior));
             using var interruption = new Interruption();
-            var trained = ConsoleProgress.Train("Training", estimator, data, options, interruption.Token);
+            TrainingResult trained;
+            if (members > 1)
+            {
+                using var models = PosteriorEnsemble.Create(members, Create, estimatorOptions);
+                var results = ConsoleProgress.Train($"Training {members} members", models, data, options, interruption.Token);
+                (data as IDisposable)?.Dispose();
+                if (interruption.Signal is not null || results.Count < members)
+                {
+                    Console.Error.WriteLine($"interrupted: {results.Count} of {members} members trained; no ensemble written" +
+                        (options.CheckpointDirectory is null ? "." : $"; rerun with --checkpoint-dir {options.CheckpointDirectory} to resume."));
+                    return interruption.Signal is null ? 1 : interruption.ExitCode;
+                }
+                models.Save(path);
+                trained = results[^1];
+                AnsiConsole.MarkupLine($"trained {members} members, {results.Sum(r => r.Steps)} steps in {results.Sum(r => r.Seconds):F1} s; best validation losses {string.Join(", ", results.Select(r => r.BestValidationLoss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}; wrote [blue]{Markup.Escape(path)}[/]");
+                return 0;
+            }
+            using var estimator = Create(estimatorOptions);
+            trained = ConsoleProgress.Train("Training", estimator, data, options, interruption.Token);
             (data as IDisposable)?.Dispose();
             if (trained.ResumedFromStep is { } from)
                 Console.WriteLine($"resumed from the checkpoint in {options.CheckpointDirectory} at step {from}");

@@ -33,7 +33,7 @@ namespace SbiSharp.Estimators;
 /// </remarks>
 public sealed class DiffusionPosteriorEstimator : IDisposable
 {
-    private const string Kind = "diffusion-posterior-estimator";
+    internal const string Kind = "diffusion-posterior-estimator";
     private readonly ConditionalNetwork _network;
     private readonly ConditionalNetwork _ema;
     private readonly Device _device;
@@ -636,11 +636,20 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ModelFile.Write(path, Kind, HeaderJson(), StoredModules(""));
+    }
+
+    /// <summary>The model file's header: everything but the weights.</summary>
+    internal string HeaderJson()
+    {
         var header = new ModelHeader(ParameterDimension, ObservationDimension, Options, ThetaStandardizer, XStandardizer,
             ParameterNames.ToArray(), Enumerable.Range(1, ObservationDimension).Select(i => $"data_{i}").ToArray(), IsTrained, Transform,
             Prior is null ? null : PriorJson.TryWrite(Prior));
-        ModelFile.Write(path, Kind, JsonSerializer.Serialize(header, ModelFile.Json), new (string, nn.Module)[] { ("network", _network), ("ema", _ema) });
+        return JsonSerializer.Serialize(header, ModelFile.Json);
     }
+
+    /// <summary>The weight sets of the model file, their names prefixed by <paramref name="prefix"/> (an ensemble stores several models in one file).</summary>
+    internal (string Name, nn.Module Module)[] StoredModules(string prefix) => new (string, nn.Module)[] { (prefix + "network", _network), (prefix + "ema", _ema) };
 
     /// <summary>Reads a model written by <see cref="Save"/>.</summary>
     /// <param name="path">The model file.</param>
@@ -652,6 +661,12 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var (kind, headerJson, weights) = ModelFile.Read(path);
         if (kind != Kind) throw new InvalidDataException($"'{path}' holds a '{kind}', not a '{Kind}'.");
+        return FromStored(headerJson, weights, "", path, device);
+    }
+
+    /// <summary>Rebuilds a model from a header written by <see cref="HeaderJson"/> and the weight sets named with <paramref name="prefix"/>.</summary>
+    internal static DiffusionPosteriorEstimator FromStored(string headerJson, ModelFile.Contents weights, string prefix, string path, string? device)
+    {
         ModelHeader header;
         DiffusionPosteriorEstimator estimator;
         try
@@ -669,7 +684,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         }
         try
         {
-            foreach (var (name, module) in new (string, nn.Module)[] { ("network", estimator._network), ("ema", estimator._ema) })
+            foreach (var (name, module) in estimator.StoredModules(prefix))
             {
                 if (!weights.TryGetValue(name, out var set)) throw new InvalidDataException($"'{path}' has no '{name}' weights.");
                 ModelFile.Load(module, name, set, path);

@@ -114,6 +114,26 @@ public class CliTests
         Directory.Delete(dir, true);
     }
 
+    [Fact]
+    public void TrainEnsemble_ThenSample_DrawsTheMixture_AndRefusesGuidance()
+    {
+        var dir = TempDir();
+        var model = Path.Combine(dir, "e.sbis");
+        var (code, _, error) = Run("train", "--task", "gaussian_linear", "--simulations", "300", "--epochs", "2", "--width", "16", "--blocks", "1", "--ensemble", "2", "--out", model);
+        Assert.True(code == 0, error);
+        using (var loaded = SbiSharp.Estimators.PosteriorEnsemble.Load(model))
+            Assert.Equal(2, loaded.Members.Count);
+        File.WriteAllLines(Path.Combine(dir, "obs.csv"), new[] { string.Join(',', Enumerable.Range(1, 10).Select(i => $"x{i}")), string.Join(',', Enumerable.Repeat("0.1", 10)) });
+        var samples = Path.Combine(dir, "s.csv");
+        (code, _, error) = Run("sample", "--model", model, "--observations", Path.Combine(dir, "obs.csv"), "--num-samples", "9", "--out", samples, "--steps", "4");
+        Assert.True(code == 0, error);
+        Assert.Equal(10, File.ReadAllLines(samples).Length);
+        (code, _, error) = Run("sample", "--model", model, "--observations", Path.Combine(dir, "obs.csv"), "--out", samples, "--fix", "1=0.3");
+        Assert.Equal(2, code);
+        Assert.Contains("is an ensemble", error);
+        Directory.Delete(dir, true);
+    }
+
     [Theory]
     [InlineData("unknown sampler", "demo", "--sampler", "rk99")]
     [InlineData("Unknown task", "train", "--task", "nope")]
@@ -130,6 +150,9 @@ public class CliTests
     [InlineData("--guide-strength must be finite", "demo", "--guide", "elbow-up", "--guide-strength", "-1")]
     [InlineData("--condition-dropout must lie in [0, 1)", "train", "--task", "gaussian_linear", "--simulations", "100", "--condition-dropout", "1")]
     [InlineData("--budget must be at least 100", "bench", "--budget", "5")]
+    [InlineData("--ensemble must be at least 1 member; got 0", "train", "--task", "gaussian_linear", "--ensemble", "0")]
+    [InlineData("--ensemble must be at least 1 member; got -1", "bench", "--ensemble", "-1")]
+    [InlineData("Unknown value 'steep' for --schedule", "train", "--task", "gaussian_linear", "--schedule", "steep")]
     [InlineData("Unknown task", "bench", "--task", "three_moons")]
     [InlineData("--observations must list numbers in 1..10", "bench", "--observations", "11")]
     public void BadInput_ExitCode2_OneLineOnStderr(string expected, params string[] args)
