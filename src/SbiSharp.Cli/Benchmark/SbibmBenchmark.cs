@@ -20,6 +20,9 @@ internal sealed record BenchSettings(IReadOnlyList<string> Tasks, int Budget, st
     /// <summary>Network and schedule of the trained models (from --width, --blocks and --method).</summary>
     public DiffusionEstimatorOptions Estimator { get; init; } = DiffusionEstimatorOptions.Default;
 
+    /// <summary>Rounds of truncated sequential NPE per observation (from --sequential); 0: one amortized model per task.</summary>
+    public int Sequential { get; init; }
+
     /// <summary>Members of the trained ensemble (from --ensemble); 1: a single model.</summary>
     public int Ensemble { get; init; } = 1;
 
@@ -46,6 +49,11 @@ internal static class SbibmBenchmark
 
     private static void RunTask(string name, BenchSettings s)
     {
+        if (s.Sequential > 0)
+        {
+            RunSequentialTask(name, s);
+            return;
+        }
         var task = BuiltInTasks.Create(name, s.DataRoot);
         var data = new SbibmData(name, task.ParameterDimension, task.ObservationDimension, s.DataRoot);
         var dir = Path.Combine(s.Out, name);
@@ -105,30 +113,72 @@ internal static class SbibmBenchmark
                 var resultPath = Path.Combine(dir, $"c2st_{k}.json");
                 var samplesPath = Path.Combine(dir, $"samples_{k}.csv");
                 if (File.Exists(resultPath) && File.Exists(samplesPath)) continue;
-                var clock = Stopwatch.StartNew();
-                using var drawn = draw(Observation(data, k), s.Draws, s.Sampling with { Seed = s.Seed + k });
-                var samples = drawn.Samples[0];
-                var samplingSeconds = clock.Elapsed.TotalSeconds;
-                CsvTable.FromTensor(samples, Enumerable.Range(1, task.ParameterDimension).Select(i => $"parameter_{i}").ToArray()).Write(samplesPath);
-                using var reference = data.ReferenceSamples(k);
-                clock.Restart();
-                var c2st = C2st.Score(reference, samples, s.C2st);
-                var c2stSeconds = clock.Elapsed.TotalSeconds;
-                AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(new
-                {
-                    observation = k,
-                    c2st = c2st.Accuracy,
-                    folds = c2st.FoldAccuracies,
-                    fold_epochs = c2st.FoldEpochs,
-                    sampling_seconds = samplingSeconds,
-                    c2st_seconds = c2stSeconds,
-                    draws = s.Draws,
-                    sampler = s.Sampling.Sampler.Name,
-                    network_evaluations_per_draw = drawn.NetworkEvaluations,
-                    acceptance_rate = drawn.AcceptanceRate,
-                }, Json));
-                Console.WriteLine($"{name} observation {k}: C2ST {c2st.Accuracy:F3} (sampling {samplingSeconds:F1} s, C2ST {c2stSeconds:F1} s)");
+                Score(name, task, data, dir, k, s, draw);
             }
+        }
+    }
+
+    /// <summary>Draws for observation <paramref name="k"/>, scores them by C2ST against the reference and writes samples_k.csv and c2st_k.json.</summary>
+    private static void Score(string name, SbiSharp.Tasks.SbiTask task, SbibmData data, string dir, int k, BenchSettings s, Func<Tensor, int, SamplingOptions, SamplingResult> draw)
+    {
+        var resultPath = Path.Combine(dir, $"c2st_{k}.json");
+        var samplesPath = Path.Combine(dir, $"samples_{k}.csv");
+        var clock = Stopwatch.StartNew();
+        using var drawn = draw(Observation(data, k), s.Draws, s.Sampling with { Seed = s.Seed + k });
+        var samples = drawn.Samples[0];
+        var samplingSeconds = clock.Elapsed.TotalSeconds;
+        CsvTable.FromTensor(samples, Enumerable.Range(1, task.ParameterDimension).Select(i => $"parameter_{i}").ToArray()).Write(samplesPath);
+        using var reference = data.ReferenceSamples(k);
+        clock.Restart();
+        var c2st = C2st.Score(reference, samples, s.C2st);
+        var c2stSeconds = clock.Elapsed.TotalSeconds;
+        AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(new
+        {
+            observation = k,
+            c2st = c2st.Accuracy,
+            folds = c2st.FoldAccuracies,
+            fold_epochs = c2st.FoldEpochs,
+            sampling_seconds = samplingSeconds,
+            c2st_seconds = c2stSeconds,
+            draws = s.Draws,
+            sampler = s.Sampling.Sampler.Name,
+            network_evaluations_per_draw = drawn.NetworkEvaluations,
+            acceptance_rate = drawn.AcceptanceRate,
+        }, Json));
+        Console.WriteLine($"{name} observation {k}: C2ST {c2st.Accuracy:F3} (sampling {samplingSeconds:F1} s, C2ST {c2stSeconds:F1} s)");
+    }
+
+    /// <summary>Truncated sequential NPE: for every observation its own rounds with the whole budget, then draws and C2ST as for the amortized model.</summary>
+    private static void RunSequentialTask(string name, BenchSettings s)
+    {
+        var task = BuiltInTasks.Create(name, s.DataRoot);
+        var data = new SbibmData(name, task.ParameterDimension, task.ObservationDimension, s.DataRoot);
+        var dir = Path.Combine(s.Out, name);
+        Directory.CreateDirectory(dir);
+        foreach (var k in s.Observations)
+        {
+            var resultPath = Path.Combine(dir, $"c2st_{k}.json");
+            var samplesPath = Path.Combine(dir, $"samples_{k}.csv");
+            if (File.Exists(resultPath) && File.Exists(samplesPath)) continue;
+            Console.WriteLine($"{name} observation {k}: {s.Sequential} sequential rounds, {s.Budget:N0} simulations");
+            using var run = SbiSharp.Sequential.TruncatedSequentialEstimation.Run(task.Prior, task.Simulator, data.Observation(k), s.Budget,
+                new SbiSharp.Sequential.SequentialOptions { Rounds = s.Sequential }, s.Estimator with { InitializationSeed = s.Seed }, s.Training with { Seed = s.Seed + 100 * k },
+                s.Sampling with { Seed = s.Seed + k }, task.ParameterNames, StderrLogger.Instance);
+            AtomicFile.WriteAllText(Path.Combine(dir, $"training_{k}.json"), JsonSerializer.Serialize(new
+            {
+                budget = s.Budget,
+                rounds = run.Rounds.Select(r => new { r.Round, r.Simulations, prior_mass = r.PriorMass, lower = r.Region.Lower, upper = r.Region.Upper, seconds = r.Training.Seconds, steps = r.Training.Steps, epochs = r.Training.Losses.Count, best_epoch = r.Training.BestEpoch, stop_reason = r.Training.StopReason }),
+                training_seconds = run.TrainingSeconds,
+            }, Json));
+            var perObservation = Directory.GetFiles(dir, "training_*.json").Select(f => JsonNode.Parse(File.ReadAllText(f))!["training_seconds"]!.GetValue<double>()).ToArray();
+            AtomicFile.WriteAllText(Path.Combine(dir, "training.json"), JsonSerializer.Serialize(new
+            {
+                budget = s.Budget,
+                sequential_rounds = s.Sequential,
+                training_seconds = perObservation.Average(),
+                note = "mean training seconds per observation (each observation trains its own rounds)",
+            }, Json));
+            Score(name, task, data, dir, k, s, (x, n, o) => run.Estimator.Draw(x, n, o));
         }
     }
 

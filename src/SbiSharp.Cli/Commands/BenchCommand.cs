@@ -20,11 +20,12 @@ internal static class BenchCommand
         var method = DesignOption.Create();
         var transform = TransformOption.Create();
         var ensemble = new Option<int>("--ensemble") { Description = "Train K independently seeded models per task and sample their mixture", DefaultValueFactory = _ => 1 };
+        var sequential = new Option<int>("--sequential") { Description = "Rounds of truncated sequential NPE per observation, each observation with the whole --budget (0: one amortized model per task)", DefaultValueFactory = _ => 0 };
         var reportOnly = new Option<bool>("--report") { Description = "Only write results.json/results.md from what is already in --out" };
         var training = new TrainingCliOptions();
         var sampling = new SamplingCliOptions();
         var command = new Command("bench", "sbibm benchmark: train on exactly --budget simulations per task, sample the stored observations, score C2ST against the references.");
-        foreach (var o in new Option[] { task, budget, output, data, draws, observations, c2stEpochs, method, transform, ensemble, reportOnly }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, budget, output, data, draws, observations, c2stEpochs, method, transform, ensemble, sequential, reportOnly }) command.Options.Add(o);
         training.AddTo(command);
         sampling.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
@@ -42,11 +43,14 @@ internal static class BenchCommand
             if (count < 10) throw new ArgumentException($"--num-samples must be at least 10; got {count}.");
             var members = result.GetValue(ensemble);
             if (members < 1) throw new ArgumentException($"--ensemble must be at least 1 member; got {members}.");
+            var rounds = result.GetValue(sequential);
+            if (rounds < 0) throw new ArgumentException($"--sequential must be 0 (off) or a number of rounds; got {rounds}.");
+            if (rounds > 0 && members > 1) throw new ArgumentException("--sequential and --ensemble cannot be combined.");
             var options = training.Read(result);
             var estimator = DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = training.ReadNetwork(result) });
             return SbibmBenchmark.Run(new BenchSettings(tasks, n, result.GetValue(output)!, options.Seed, options, sampling.Read(result, options.Seed),
                 result.GetValue(data), count, k, (SbiSharp.Diagnostics.C2stOptions.Default with { MaxEpochs = result.GetValue(c2stEpochs) }).Validate(), result.GetValue(reportOnly))
-            { Estimator = estimator, Transform = TransformOption.Read(result, transform), Ensemble = members });
+            { Estimator = estimator, Transform = TransformOption.Read(result, transform), Ensemble = members, Sequential = rounds });
         }));
         return command;
     }

@@ -28,9 +28,12 @@ internal static class TrainCommand
         var importance = new Option<bool>("--importance-sampling") { Description = "Draw training noise levels in proportion to the objective's weight (same objective, bounded per-row weights); helps --method designs whose loss weights are uneven over noise levels", DefaultValueFactory = _ => DiffusionEstimatorOptions.Default.ImportanceSampledNoise };
         var transform = TransformOption.Create();
         var ensemble = new Option<int>("--ensemble") { Description = "Train K independently seeded models (seeds --seed + k) into one ensemble file; `sample` draws from their mixture", DefaultValueFactory = _ => 1 };
+        var sequential = new Option<bool>("--sequential") { Description = "With --task and --observation: truncated sequential NPE for that one observation (rounds from the prior truncated to the current posterior; --simulations is the total budget)" };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds of --sequential", DefaultValueFactory = _ => SbiSharp.Sequential.SequentialOptions.Default.Rounds };
+        var observation = new Option<string?>("--observation") { Description = "CSV with one observation row (header row first), the target of --sequential" };
         var training = new TrainingCliOptions();
         var command = new Command("train", "Train a diffusion posterior estimator and save it to one file.");
-        foreach (var o in new Option[] { task, thetaFile, xFile, simulations, online, dropInvalid, output, method, conditionDropout, importance, transform, ensemble }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, thetaFile, xFile, simulations, online, dropInvalid, output, method, conditionDropout, importance, transform, ensemble, sequential, rounds, observation }) command.Options.Add(o);
         training.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
         {
@@ -40,6 +43,10 @@ internal static class TrainCommand
             var network = training.ReadNetwork(result);
             var path = AtomicFile.CheckWritable(result.GetValue(output)!, "--out");
             var taskName = result.GetValue(task);
+            if (result.GetValue(sequential))
+                return Sequential(taskName, result.GetValue(observation), result.GetValue(rounds), result.GetValue(simulations), members, options, path,
+                    DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed }));
+            if (result.GetValue(observation) is not null) throw new ArgumentException("--observation is the target of --sequential; give --sequential too, or use `sample --observations` for draws.");
             var (thetaPath, xPath) = (result.GetValue(thetaFile), result.GetValue(xFile));
             TaskOrFiles.Validate(taskName, thetaPath, xPath);
             using var generator = new Generator((ulong)options.Seed);
@@ -107,6 +114,33 @@ internal static class TrainCommand
             return 0;
         }));
         return command;
+    }
+
+    private static int Sequential(string? taskName, string? observationFile, int rounds, int budget, int members, TrainingOptions options,
+        string path, DiffusionEstimatorOptions estimatorOptions)
+    {
+        if (taskName is null) throw new ArgumentException("--sequential needs --task: each round simulates at the new region (a fixed --theta/--x data set cannot).");
+        if (observationFile is null) throw new ArgumentException("--sequential needs --observation obs.csv (one row): the observation the rounds focus on.");
+        if (members > 1) throw new ArgumentException("--sequential and --ensemble cannot be combined.");
+        var sbiTask = SbiSharp.Tasks.BuiltInTasks.Create(taskName);
+        var table = CsvTable.Read(observationFile);
+        if (table.Rows.Count != 1 || table.Columns != sbiTask.ObservationDimension)
+            throw new ArgumentException($"--observation must hold one row of {sbiTask.ObservationDimension} values for task '{taskName}'; got {table.Rows.Count} rows of {table.Columns}.");
+        var sequentialOptions = new SbiSharp.Sequential.SequentialOptions { Rounds = rounds }.Validate();
+        if (budget < 100L * rounds) throw new ArgumentException($"--simulations must be at least 100 per round ({100L * rounds} for --rounds {rounds}); got {budget}.");
+        using var interruption = new Interruption();
+        using var run = SbiSharp.Sequential.TruncatedSequentialEstimation.Run(sbiTask.Prior, sbiTask.Simulator, table.Rows[0], budget, sequentialOptions,
+            estimatorOptions, options, SamplingOptions.Default with { Seed = options.Seed }, sbiTask.ParameterNames, StderrLogger.Instance, interruption.Token);
+        run.Estimator.Save(path);
+        foreach (var r in run.Rounds)
+            Console.WriteLine(FormattableString.Invariant($"round {r.Round}: {r.Simulations} simulations from prior mass {r.PriorMass:G3}, {r.Training.Steps} steps in {r.Training.Seconds:F1} s ({r.Training.StopReason})"));
+        if (interruption.Signal is not null)
+        {
+            Console.Error.WriteLine($"interrupted after round {run.Rounds.Count} of {rounds}; wrote that round's model to '{path}'.");
+            return interruption.ExitCode;
+        }
+        AnsiConsole.MarkupLine($"trained {rounds} sequential rounds in {run.TrainingSeconds:F1} s for the observation in {Markup.Escape(observationFile)}; wrote [blue]{Markup.Escape(path)}[/]");
+        return 0;
     }
 
     private static double Dropout(double value) =>

@@ -134,6 +134,25 @@ public class CliTests
         Directory.Delete(dir, true);
     }
 
+    [Fact]
+    public void TrainSequential_WritesTheLastRoundsModel()
+    {
+        var dir = TempDir();
+        File.WriteAllLines(Path.Combine(dir, "obs.csv"), new[] { "x1,x2", "0.1,-0.2" });
+        var model = Path.Combine(dir, "seq.sbis");
+        var (code, output, error) = Run("train", "--task", "two_moons", "--sequential", "--rounds", "2", "--observation", Path.Combine(dir, "obs.csv"),
+            "--simulations", "400", "--epochs", "2", "--width", "16", "--blocks", "1", "--out", model);
+        Assert.True(code == 0, error);
+        Assert.Contains("round 2: 200 simulations from prior mass", output);
+        using var loaded = SbiSharp.Estimators.DiffusionPosteriorEstimator.Load(model);
+        Assert.Equal(2, loaded.ParameterDimension);
+        File.WriteAllLines(Path.Combine(dir, "bad.csv"), new[] { "x1", "0.1" });
+        (code, _, error) = Run("train", "--task", "two_moons", "--sequential", "--observation", Path.Combine(dir, "bad.csv"), "--out", model);
+        Assert.Equal(2, code);
+        Assert.Contains("--observation must hold one row of 2 values for task 'two_moons'; got 1 rows of 1", error);
+        Directory.Delete(dir, true);
+    }
+
     [Theory]
     [InlineData("unknown sampler", "demo", "--sampler", "rk99")]
     [InlineData("Unknown task", "train", "--task", "nope")]
@@ -150,6 +169,10 @@ public class CliTests
     [InlineData("--guide-strength must be finite", "demo", "--guide", "elbow-up", "--guide-strength", "-1")]
     [InlineData("--condition-dropout must lie in [0, 1)", "train", "--task", "gaussian_linear", "--simulations", "100", "--condition-dropout", "1")]
     [InlineData("--budget must be at least 100", "bench", "--budget", "5")]
+    [InlineData("--sequential needs --task", "train", "--sequential", "--theta", "a.csv", "--x", "b.csv")]
+    [InlineData("--sequential needs --observation", "train", "--sequential", "--task", "two_moons")]
+    [InlineData("--observation is the target of --sequential", "train", "--task", "two_moons", "--observation", "o.csv")]
+    [InlineData("--sequential and --ensemble cannot be combined", "bench", "--sequential", "2", "--ensemble", "2")]
     [InlineData("--ensemble must be at least 1 member; got 0", "train", "--task", "gaussian_linear", "--ensemble", "0")]
     [InlineData("--ensemble must be at least 1 member; got -1", "bench", "--ensemble", "-1")]
     [InlineData("Unknown value 'steep' for --schedule", "train", "--task", "gaussian_linear", "--schedule", "steep")]
