@@ -75,10 +75,10 @@ public static class Registries
         var r = new Registry<DiffusionSampler>("sampler", "sampler");
         static double Stop(CreationArguments a) => a.StopTime ?? 0;
         AdaptiveStepOptions Ode(CreationArguments a) => a.RelativeTolerance is { } rtol ? AdaptiveStepOptions.Default with { RelativeTolerance = rtol } : AdaptiveStepOptions.Default;
+        r.Register("dpm-solver++", a => new DpmSolverPlusPlusSampler(a.Steps ?? DpmSolverPlusPlusSampler.DefaultSteps, stopTime: Stop(a)), $"DPM-Solver++(2M), exponential integrator of the probability-flow ODE, the default ({DpmSolverPlusPlusSampler.DefaultSteps})");
         r.Register("heun", a => new HeunSampler(a.Steps ?? HeunSampler.DefaultSteps, stopTime: Stop(a)), $"Heun's 2nd-order probability-flow ODE solver ({HeunSampler.DefaultSteps} steps)");
         r.Register("euler", a => new EulerSampler(a.Steps ?? EulerSampler.DefaultSteps, stopTime: Stop(a)), $"Euler ODE steps ({EulerSampler.DefaultSteps})");
         r.Register("euler-maruyama", a => new EulerMaruyamaSampler(a.Steps ?? EulerMaruyamaSampler.DefaultSteps, stopTime: Stop(a)), $"Euler–Maruyama reverse SDE ({EulerMaruyamaSampler.DefaultSteps})");
-        r.Register("dpm-solver++", a => new DpmSolverPlusPlusSampler(a.Steps ?? DpmSolverPlusPlusSampler.DefaultSteps, stopTime: Stop(a)), $"DPM-Solver++(2M) ({DpmSolverPlusPlusSampler.DefaultSteps})");
         r.Register("rk45", a => new DormandPrinceSampler(a.Steps ?? DormandPrinceSampler.DefaultSteps, stopTime: Stop(a)), $"Dormand–Prince 5(4), fixed grid ({DormandPrinceSampler.DefaultSteps})");
         r.Register("tsit5", a => new Tsit5Sampler(a.Steps ?? Tsit5Sampler.DefaultSteps, stopTime: Stop(a)), $"Tsitouras 5(4), fixed grid ({Tsit5Sampler.DefaultSteps})");
         r.Register("rk45-adaptive", a => AdaptiveRungeKuttaSampler.DormandPrince(Ode(a), a.Steps ?? DormandPrinceSampler.DefaultSteps, stopTime: Stop(a)), $"Dormand–Prince with error control (rtol {AdaptiveStepOptions.Default.RelativeTolerance})");

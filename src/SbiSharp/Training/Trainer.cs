@@ -180,7 +180,7 @@ public sealed class Trainer
                 }
                 sinceBest = improved ? 0 : sinceBest + 1;
                 if (plateau is not null && plateau.EndEpoch(improved))
-                    _logger.LogDebug("Epoch {Epoch}: no better validation loss for {Patience} epochs; learning rate now {Rate:G3}.", epoch, o.PlateauPatience, o.LearningRate * plateau.Factor);
+                    _logger.LogDebug("Epoch {Epoch}: no validation improvement for {Patience} epochs; learning rate now {Rate:G3}.", epoch, o.PlateauPatience, o.LearningRate * plateau.Factor);
                 rates.Add(plateau?.At(step) ?? cosine!.At(step));
                 progress?.Report(new TrainingProgress(epoch, o.Epochs, step, totalSteps, losses[^1], validationLoss, step / Math.Max(1e-9, clock.Elapsed.TotalSeconds)) { LearningRate = rates[^1] });
                 _logger.LogDebug("Epoch {Epoch}: loss {Loss:F4}, validation {Validation:F4}", epoch, losses[^1], validationLoss);
@@ -190,7 +190,7 @@ public sealed class Trainer
                 if (step >= totalSteps)
                     done = step < plannedSteps ? $"step cap MaxSteps = {o.MaxSteps} reached" : stop;
                 else if (o.EarlyStoppingPatience > 0 && sinceBest >= o.EarlyStoppingPatience)
-                    done = $"early stopping: no better validation loss for {o.EarlyStoppingPatience} epochs";
+                    done = $"early stopping: the validation loss improved by less than {o.ImprovementThreshold:G2} (relative) for {o.EarlyStoppingPatience} epochs";
                 else if (epoch == o.Epochs)
                     done = stop;
                 if (checkpointDirectory is not null && (done is not null || lastCheckpoint is null || lastCheckpoint.Elapsed >= o.CheckpointInterval))
