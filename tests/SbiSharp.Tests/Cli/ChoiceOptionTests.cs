@@ -24,7 +24,7 @@ public class ChoiceOptionTests
     {
         var (code, _, error) = CliRunner.Run("sample", "--model", "missing.sbis", "--observations", "missing.csv", "--sampler", "leapfrog", "--out", Path.Combine(Path.GetTempPath(), "s.csv"));
         Assert.Equal(2, code);
-        Assert.Contains("Unknown sampler 'leapfrog' (--sampler); valid: heun, euler", error);
+        Assert.Contains("Unknown sampler 'leapfrog' (--sampler); valid: dpm-solver++, heun, euler", error);
     }
 
     [Theory]

@@ -130,7 +130,7 @@ public class RegistryContractTests
     public void Registry_UnknownDuplicateAndUnregistered_AreRefusedWithTheNames()
     {
         var unknown = Assert.Throws<ArgumentException>(() => Registries.Samplers.Get("leapfrog"));
-        Assert.Contains("Unknown sampler 'leapfrog'; valid: heun, euler", unknown.Message);
+        Assert.Contains("Unknown sampler 'leapfrog'; valid: dpm-solver++, heun, euler", unknown.Message);
         var duplicate = Assert.Throws<ArgumentException>(() => Registries.Schedules.Register("EDM", () => new EdmSchedule(), "again"));
         Assert.Contains("already registered", duplicate.Message);
         var unregistered = Assert.Throws<InvalidOperationException>(() => JsonSerializer.Serialize<INoiseSchedule>(new UnregisteredSchedule(), Json));
