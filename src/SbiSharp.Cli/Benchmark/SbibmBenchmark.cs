@@ -110,19 +110,27 @@ internal static class SbibmBenchmark
         {
             foreach (var k in s.Observations)
             {
-                var resultPath = Path.Combine(dir, $"c2st_{k}.json");
-                var samplesPath = Path.Combine(dir, $"samples_{k}.csv");
-                if (File.Exists(resultPath) && File.Exists(samplesPath)) continue;
+                if (Scored(dir, k)) continue;
                 Score(name, task, data, dir, k, s, draw);
             }
         }
     }
 
+    /// <summary>Where observation <paramref name="k"/>'s C2ST record and draws are written.</summary>
+    private static (string Result, string Samples) ScorePaths(string dir, int k) =>
+        (Path.Combine(dir, $"c2st_{k}.json"), Path.Combine(dir, $"samples_{k}.csv"));
+
+    /// <summary>Whether observation <paramref name="k"/> was already scored (a resumed run skips it).</summary>
+    private static bool Scored(string dir, int k)
+    {
+        var (result, samples) = ScorePaths(dir, k);
+        return File.Exists(result) && File.Exists(samples);
+    }
+
     /// <summary>Draws for observation <paramref name="k"/>, scores them by C2ST against the reference and writes samples_k.csv and c2st_k.json.</summary>
     private static void Score(string name, SbiSharp.Tasks.SbiTask task, SbibmData data, string dir, int k, BenchSettings s, Func<Tensor, int, SamplingOptions, SamplingResult> draw)
     {
-        var resultPath = Path.Combine(dir, $"c2st_{k}.json");
-        var samplesPath = Path.Combine(dir, $"samples_{k}.csv");
+        var (resultPath, samplesPath) = ScorePaths(dir, k);
         var clock = Stopwatch.StartNew();
         using var drawn = draw(Observation(data, k), s.Draws, s.Sampling with { Seed = s.Seed + k });
         var samples = drawn.Samples[0];
@@ -157,9 +165,7 @@ internal static class SbibmBenchmark
         Directory.CreateDirectory(dir);
         foreach (var k in s.Observations)
         {
-            var resultPath = Path.Combine(dir, $"c2st_{k}.json");
-            var samplesPath = Path.Combine(dir, $"samples_{k}.csv");
-            if (File.Exists(resultPath) && File.Exists(samplesPath)) continue;
+            if (Scored(dir, k)) continue;
             Console.WriteLine($"{name} observation {k}: {s.Sequential} sequential rounds, {s.Budget:N0} simulations");
             using var run = SbiSharp.Sequential.TruncatedSequentialEstimation.Run(task.Prior, task.Simulator, data.Observation(k), s.Budget,
                 new SbiSharp.Sequential.SequentialOptions { Rounds = s.Sequential }, s.Estimator with { InitializationSeed = s.Seed }, s.Training with { Seed = s.Seed + 100 * k },
