@@ -367,6 +367,13 @@ public static class ScalarMath
         return t.mul_(s);
     }
 
+    /// <summary>t ← (t ≥ value) as 1 or 0 in t's own dtype; returns t.</summary>
+    public static Tensor GeInPlace(this Tensor t, double value)
+    {
+        using var s = value.ToScalar();
+        return t.ge_(s);
+    }
+
     /// <summary>t ← t / value; returns t.</summary>
     public static Tensor DivInPlace(this Tensor t, double value)
     {
