@@ -22,9 +22,9 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm" or "denoiser-error" or "soak" or "docs" or "sbibm-compare" or "profile" or "narrow"))
+        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm" or "denoiser-error" or "soak" or "docs" or "sbibm-compare" or "profile" or "narrow" or "highdim"))
         {
-            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm, denoiser-error, soak, docs, sbibm-compare, profile, narrow");
+            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm, denoiser-error, soak, docs, sbibm-compare, profile, narrow, highdim");
             return 2;
         }
         if (args[0] == "frontier")
@@ -67,6 +67,29 @@ internal static class Program
                 return 2;
             }
             return ProfileBench.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "profile"), steps);
+        }
+        if (args[0] == "highdim")
+        {
+            // highdim [OUT_DIR] [BUDGET] [OBSERVATIONS] [DESIGN,DESIGN,...]
+            long budget = 10_000;
+            int observations = 5;
+            if (args.Length > 2 && !(long.TryParse(args[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out budget) && budget >= 100))
+            {
+                Console.Error.WriteLine($"error: highdim BUDGET must be an integer of at least 100; got '{args[2]}'");
+                return 2;
+            }
+            if (args.Length > 3 && !(int.TryParse(args[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out observations) && observations > 0))
+            {
+                Console.Error.WriteLine($"error: highdim OBSERVATIONS must be a positive integer; got '{args[3]}'");
+                return 2;
+            }
+            var designs = args.Length > 4 ? args[4].Split(',') : null;
+            if (designs?.FirstOrDefault(n => !SbiSharp.Estimators.DiffusionDesigns.Names.Contains(n)) is { } unknown)
+            {
+                Console.Error.WriteLine($"error: highdim DESIGN '{unknown}' is unknown; valid: {string.Join(", ", SbiSharp.Estimators.DiffusionDesigns.Names)}");
+                return 2;
+            }
+            return HighDimensionalBench.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", $"highdim-{budget}"), budget, observations, designs);
         }
         if (args[0] == "sbibm-compare")
             return args.Length < 3 ? SbibmCompare.Run("", Array.Empty<string>()) : SbibmCompare.Run(args[1], args[2..]);
