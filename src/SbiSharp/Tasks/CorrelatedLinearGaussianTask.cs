@@ -21,7 +21,6 @@ public sealed class CorrelatedLinearGaussianTask
     /// <summary>Seed of the design matrix A: the same seed, the same task.</summary>
     public const int DesignSeed = 20261202;
 
-    private readonly Matrix<double> _design;
     private readonly Matrix<double> _posteriorCovariance;
     private readonly Matrix<double> _meanOperator;
 
@@ -40,12 +39,12 @@ public sealed class CorrelatedLinearGaussianTask
         Noise = noise;
         var prior = Matrix<double>.Build.Dense(dimension, dimension, (i, j) => Math.Exp(-Math.Abs(i - j) / correlationLength));
         var random = new Random(DesignSeed);
-        _design = Matrix<double>.Build.Dense(dimension, dimension, (_, _) => Normal(random) / Math.Sqrt(dimension));
-        var precision = prior.Inverse() + _design.TransposeThisAndMultiply(_design) / (noise * noise);
+        var designMatrix = Matrix<double>.Build.Dense(dimension, dimension, (_, _) => Normal(random) / Math.Sqrt(dimension));
+        var precision = prior.Inverse() + designMatrix.TransposeThisAndMultiply(designMatrix) / (noise * noise);
         _posteriorCovariance = precision.Cholesky().Solve(Matrix<double>.Build.DenseIdentity(dimension));
         _posteriorCovariance = (_posteriorCovariance + _posteriorCovariance.Transpose()) / 2;
-        _meanOperator = _posteriorCovariance * _design.Transpose() / (noise * noise);
-        var design = tensor(_design.ToRowMajorArray(), new long[] { dimension, dimension }, ScalarType.Float32);
+        _meanOperator = _posteriorCovariance * designMatrix.Transpose() / (noise * noise);
+        var design = tensor(designMatrix.ToRowMajorArray(), new long[] { dimension, dimension }, ScalarType.Float32);
         var designTransposed = design.t().contiguous();
         design.Dispose();
         Task = new SbiTask(Name, new GaussianPrior(new double[dimension], prior.ToArray()),
