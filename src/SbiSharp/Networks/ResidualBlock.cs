@@ -52,8 +52,8 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor, Tensor>
         var y = norm.forward(pre).Plus(film.forward(time)).Mish();
         if (training && _dropout > 0)
         {
-            // The mask is a constant for autograd: compare and scale it in place (no boolean tensor and no cast; 0.18 vs
-            // 0.28 ms at (256, 256) on 2 cores), so forward and backward each cost one multiplication. Same values as
+            // The mask is a constant for autograd: compare and scale it in place (no boolean tensor and no cast; its cost is
+            // in `bench profile`'s op table), so forward and backward each cost one multiplication. Same values as
             // rand ≥ p cast to float and divided by 1 − p.
             var mask = rand(y.shape, dtype: y.dtype, device: y.device, generator: DropoutGenerator);
             mask.GeInPlace(_dropout).DivInPlace(1 - _dropout);
