@@ -19,17 +19,7 @@ internal static class InverseKinematicsReference
         Directory.CreateDirectory(outDir);
         var task = InverseKinematicsTask.Create();
         using var generator = new Generator(2026);
-        var accepted = new List<Tensor>();
-        const long chunk = 2_500_000;
-        for (long done = 0; done < draws; done += chunk)
-        {
-            using var scope = NewDisposeScope();
-            var theta = task.Prior.Sample(Math.Min(chunk, draws - done), generator);
-            var distance = InverseKinematicsTask.EndPointDistance(theta, InverseKinematicsTask.TutorialObservation);
-            accepted.Add(theta.index_select(0, (distance.Lt((float)tolerance)).nonzero().squeeze(1)).MoveToOuterDisposeScope());
-        }
-        using var reference = cat(accepted.ToArray(), 0);
-        foreach (var t in accepted) t.Dispose();
+        using var reference = InverseKinematicsTask.RejectionReference(InverseKinematicsTask.TutorialObservation, draws, tolerance, generator);
         using var samples = CsvTable.Read(samplesPath).ToTensor();
         var rows = new List<object>();
         var md = new StringBuilder();

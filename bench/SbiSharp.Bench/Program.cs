@@ -16,15 +16,17 @@ namespace SbiSharp.Bench;
 ///   guidance [OUT_DIR [N,N,...]]                                composition error vs N per method, prior-swap bias (Gaussian-linear)
 ///   soak [OUT_DIR [CALLS [DRAWS [STEPS]]]]                      resident memory and live tensors over many Sample calls (default 10,000 × 16 draws, euler-5)
 ///   sbibm-compare OUT.md LABEL=DIR ...                          mean C2ST per task of several `sbisharp bench` runs side by side
+///   consistency [OUT_DIR [TEACHERS_DIR [TASKS [OBSERVATIONS [LABEL=DIR,...]]]]]  consistency models at 1–8 jumps vs their diffusion baseline (EM-500, Heun-30)
+///   tangent [OUT_DIR [STEPS]]                                  sCM's dF/dt by finite difference vs double backward: steps/s and agreement
 ///   docs [--check]                                              regenerate the tables in README.md and docs/*.md from bench/results (--check: list stale pages, exit 1)
 /// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm" or "denoiser-error" or "soak" or "docs" or "sbibm-compare" or "profile" or "narrow" or "highdim"))
+        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm" or "denoiser-error" or "soak" or "docs" or "sbibm-compare" or "profile" or "narrow" or "highdim" or "consistency" or "tangent"))
         {
-            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm, denoiser-error, soak, docs, sbibm-compare, profile, narrow, highdim");
+            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm, denoiser-error, soak, docs, sbibm-compare, profile, narrow, highdim, consistency, tangent");
             return 2;
         }
         if (args[0] == "frontier")
@@ -33,6 +35,31 @@ internal static class Program
             var tasks = args.Length > 3 ? args[3].Split(',') : new[] { "two_moons", "gaussian_mixture", "slcp" };
             var obs = args.Length > 4 ? args[4].Split(',').Select(int.Parse).ToArray() : new[] { 1 };
             return SamplerFrontier.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "sbibm-1e4"), args.Length > 2 ? args[2] : Path.Combine("bench", "results", "frontier"), tasks, obs, 10_000);
+        }
+        if (args[0] == "consistency")
+        {
+            // consistency [OUT_DIR] [TEACHERS_DIR] [tasks,comma,separated] [observations,comma,separated] [label=dir,label=dir]
+            var tasks = args.Length > 3 ? args[3].Split(',') : new[] { "two_moons", "gaussian_mixture", "slcp" };
+            var obs = args.Length > 4 ? args[4].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() : new[] { 1 };
+            var candidates = (args.Length > 5 ? args[5] : "ct=bench/results/sbibm-1e4-consistency,scm=bench/results/sbibm-1e4-stable-consistency,distilled=bench/results/sbibm-1e4-distilled")
+                .Split(',').Select(c => c.Split('=', 2)).ToArray();
+            if (candidates.FirstOrDefault(c => c.Length != 2) is { } bad)
+            {
+                Console.Error.WriteLine($"error: consistency candidates must be LABEL=DIR; got '{string.Join("=", bad)}'");
+                return 2;
+            }
+            return ConsistencyFrontier.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "consistency-1e4"),
+                args.Length > 2 ? args[2] : Path.Combine("bench", "results", "sbibm-1e4-converged"), tasks, obs, candidates.Select(c => (c[0], c[1])).ToArray(), 10_000);
+        }
+        if (args[0] == "tangent")
+        {
+            var steps = 300;
+            if (args.Length > 2 && !(int.TryParse(args[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out steps) && steps > 0))
+            {
+                Console.Error.WriteLine($"error: tangent STEPS must be a positive integer; got '{args[2]}'");
+                return 2;
+            }
+            return TangentBench.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", "consistency-tangent"), steps);
         }
         if (args[0] == "guidance-arm")
             return GuidanceArmBench.Run(args.Length > 1 ? args[1] : Path.Combine("demo-out", "model.sbis"), args.Length > 2 ? args[2] : Path.Combine("bench", "results", "guidance"));

@@ -100,7 +100,7 @@ internal static class SamplerFrontier
         return 0;
     }
 
-    private static (Tensor Samples, int Nfe, double Seconds) Draw(DiffusionPosteriorEstimator estimator, DiffusionSampler sampler, Tensor x, int draws, long seed)
+    internal static (Tensor Samples, int Nfe, double Seconds) Draw(DiffusionPosteriorEstimator estimator, DiffusionSampler sampler, Tensor x, int draws, long seed)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

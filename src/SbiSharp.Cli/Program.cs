@@ -16,6 +16,7 @@ internal static class Program
         root.Options.Add(verbose);
         root.Subcommands.Add(DemoCommand.Create(verbose));
         root.Subcommands.Add(TrainCommand.Create(verbose));
+        root.Subcommands.Add(DistillCommand.Create(verbose));
         root.Subcommands.Add(SampleCommand.Create(verbose));
         root.Subcommands.Add(DiagnoseCommand.Create(verbose));
         root.Subcommands.Add(BenchCommand.Create(verbose));

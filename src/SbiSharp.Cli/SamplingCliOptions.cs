@@ -8,8 +8,7 @@ internal sealed class SamplingCliOptions
 {
     public Option<string> Sampler { get; } = new("--sampler")
     {
-        Description = $"Sampler ({SamplerNames.Help})",
-        DefaultValueFactory = _ => SbiSharp.Registration.Registries.Samplers.Find(SamplingOptions.Default.Sampler.GetType())?.Name ?? SamplerNames.Valid[0],
+        Description = $"Sampler (default: the model family's own, {SamplerNames.Defaults}; {SamplerNames.Help})",
     };
 
     public Option<int?> Steps { get; } = new("--steps") { Description = "Sampler steps (default: the sampler's own, listed under --sampler)" };
@@ -26,13 +25,30 @@ internal sealed class SamplingCliOptions
         command.Options.Add(ChunkSize);
     }
 
-    public SamplingOptions Read(ParseResult result, long seed)
+    /// <summary>Refuses an unknown --sampler or a bad --steps/--rtol before anything is loaded (the sampler itself is built once the model family is known).</summary>
+    public void Check(ParseResult result)
     {
         var steps = result.GetValue(Steps);
         if (steps is <= 0) throw new ArgumentException($"--steps must be positive; got {steps}.");
+        if (result.GetValue(RelativeTolerance) is { } r && !(r > 0 && double.IsFinite(r))) throw new ArgumentException($"--rtol must be positive; got {r}.");
+        if (result.GetValue(Sampler) is { } name && SbiSharp.Registration.Registries.Samplers.Find(name) is null)
+            throw new ArgumentException($"Unknown sampler '{name}' (--sampler); valid: {string.Join(", ", SamplerNames.Valid)}.");
+    }
+
+    /// <summary>The options on the command line; without --sampler, the default sampler of <paramref name="family"/> (with --steps/--rtol applied to it).</summary>
+    public SamplingOptions Read(ParseResult result, long seed, SbiSharp.Training.ObjectiveSpec family)
+    {
+        var steps = result.GetValue(Steps);
+        if (steps is <= 0) throw new ArgumentException($"--steps must be positive; got {steps}.");
+        var name = result.GetValue(Sampler);
+        var rtol = result.GetValue(RelativeTolerance);
+        // Nothing about the sampler on the command line: the family's own default, with its own settings (a consistency model's step count, say).
+        var sampler = name is null && steps is null && rtol is null
+            ? family.DefaultSampler()
+            : SamplerNames.Create(name ?? SamplerNames.NameOf(family.DefaultSampler()), steps, rtol);
         return new SamplingOptions
         {
-            Sampler = SamplerNames.Create(result.GetValue(Sampler)!, steps, result.GetValue(RelativeTolerance)),
+            Sampler = sampler,
             Seed = seed,
             ChunkSize = result.GetValue(ChunkSize),
         }.Validate();

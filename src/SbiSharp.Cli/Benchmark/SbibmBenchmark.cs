@@ -20,6 +20,9 @@ internal sealed record BenchSettings(IReadOnlyList<string> Tasks, int Budget, st
     /// <summary>Network and schedule of the trained models (from --width, --blocks and --method).</summary>
     public DiffusionEstimatorOptions Estimator { get; init; } = DiffusionEstimatorOptions.Default;
 
+    /// <summary>Folder of trained teachers (TEACHERS/task/model.sbis, from --distill): each task's model is distilled from its teacher on the budget's simulations instead of trained from scratch; null: trained.</summary>
+    public string? Distill { get; init; }
+
     /// <summary>Rounds of truncated sequential NPE per observation (from --sequential); 0: one amortized model per task.</summary>
     public int Sequential { get; init; }
 
@@ -83,6 +86,18 @@ internal static class SbibmBenchmark
                 results = ConsoleProgress.Train($"{name}: training {s.Ensemble} members", ensemble, simulations, trainingOptions);
                 ensemble.Save(modelPath);
                 (model, draw) = (ensemble, (x, n, o) => ensemble.Draw(x, n, o));
+            }
+            else if (s.Distill is { } teachers)
+            {
+                var teacherPath = Path.Combine(teachers, name, "model.sbis");
+                using var teacher = DiffusionPosteriorEstimator.Load(teacherPath);
+                var spec = new ConsistencyDistillationSpec();
+                var (student, distilled) = ConsoleProgress.Run($"{name}: distilling", (double)(trainingOptions.MaxSteps ?? spec.TrainingSteps), update =>
+                    ConsistencyDistillation.Distill(teacher, simulations, spec, trainingOptions, teacherPath,
+                        new SynchronousProgress<TrainingProgress>(p => update(p.Step, $"loss {p.Loss:F3} {p.StepsPerSecond:F0} steps/s")), StderrLogger.Instance));
+                student.Save(modelPath);
+                results = new[] { distilled };
+                (model, draw) = (student, (x, n, o) => student.Draw(x, n, o));
             }
             else
             {
@@ -149,7 +164,7 @@ internal static class SbibmBenchmark
             sampling_seconds = samplingSeconds,
             c2st_seconds = c2stSeconds,
             draws = s.Draws,
-            sampler = s.Sampling.Sampler.Name,
+            sampler = s.Sampling.Sampler!.Name,
             network_evaluations_per_draw = drawn.NetworkEvaluations,
             acceptance_rate = drawn.AcceptanceRate,
         }, Json));
@@ -226,7 +241,7 @@ internal static class SbibmBenchmark
     {
         var tasks = new JsonObject();
         var md = new StringBuilder();
-        md.AppendLine($"C2ST (mean ± sd over observations; 0.5 is perfect) at {s.Budget:N0} simulations, {s.Sampling.Sampler.Name}, seed {s.Seed}, " +
+        md.AppendLine($"C2ST (mean ± sd over observations; 0.5 is perfect) at {s.Budget:N0} simulations, {s.Sampling.Sampler!.Name}, seed {s.Seed}, " +
                       $"{DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores.");
         md.AppendLine();
         md.AppendLine("| task | SbiSharp | sbibm NPE | BayesFlow (≈3·10⁷ sims) | training s | s per 10k draws | C2ST s |");
@@ -277,7 +292,7 @@ internal static class SbibmBenchmark
             ["budget"] = s.Budget,
             ["seed"] = s.Seed,
             ["draws"] = s.Draws,
-            ["options"] = JsonNode.Parse(JsonSerializer.Serialize(new { training = s.Training, estimator = s.Estimator, ensemble = s.Ensemble, sampler = s.Sampling.Sampler.Name, chunk_size = s.Sampling.ChunkSize })),
+            ["options"] = JsonNode.Parse(JsonSerializer.Serialize(new { training = s.Training, estimator = s.Estimator, ensemble = s.Ensemble, sampler = s.Sampling.Sampler!.Name, chunk_size = s.Sampling.ChunkSize })),
             ["tasks"] = tasks,
         };
         AtomicFile.WriteAllText(Path.Combine(s.Out, "results.json"), results.ToJsonString(Json));

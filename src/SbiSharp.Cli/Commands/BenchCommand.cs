@@ -21,11 +21,12 @@ internal static class BenchCommand
         var transform = TransformOption.Create();
         var ensemble = new Option<int>("--ensemble") { Description = "Train K independently seeded models per task and sample their mixture", DefaultValueFactory = _ => 1 };
         var sequential = new Option<int>("--sequential") { Description = "Rounds of truncated sequential NPE per observation, each observation with the whole --budget (0: one amortized model per task)", DefaultValueFactory = _ => 0 };
+        var distill = new Option<string?>("--distill") { Description = "Folder of trained diffusion teachers (a previous bench --out, DIR/task/model.sbis): distill each task's teacher into a consistency model on the --budget simulations instead of training one" };
         var reportOnly = new Option<bool>("--report") { Description = "Only write results.json/results.md from what is already in --out" };
         var training = new TrainingCliOptions();
         var sampling = new SamplingCliOptions();
         var command = new Command("bench", "sbibm benchmark: train on exactly --budget simulations per task, sample the stored observations, score C2ST against the references.");
-        foreach (var o in new Option[] { task, budget, output, data, draws, observations, c2stEpochs, method, transform, ensemble, sequential, reportOnly }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, budget, output, data, draws, observations, c2stEpochs, method, transform, ensemble, sequential, distill, reportOnly }) command.Options.Add(o);
         training.AddTo(command);
         sampling.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
@@ -48,9 +49,13 @@ internal static class BenchCommand
             if (rounds > 0 && members > 1) throw new ArgumentException("--sequential and --ensemble cannot be combined.");
             var options = training.Read(result);
             var estimator = DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = training.ReadNetwork(result) });
-            return SbibmBenchmark.Run(new BenchSettings(tasks, n, result.GetValue(output)!, options.Seed, options, sampling.Read(result, options.Seed),
+            var teachers = result.GetValue(distill);
+            if (teachers is not null && (members > 1 || rounds > 0)) throw new ArgumentException("--distill cannot be combined with --ensemble or --sequential.");
+            if (teachers is not null && !Directory.Exists(teachers)) throw new ArgumentException($"--distill: no folder '{teachers}' (expected TEACHERS/task/model.sbis from a previous bench run).");
+            var family = teachers is null ? estimator.Objective : new SbiSharp.Training.ConsistencyDistillationSpec();
+            return SbibmBenchmark.Run(new BenchSettings(tasks, n, result.GetValue(output)!, options.Seed, options, sampling.Read(result, options.Seed, family),
                 result.GetValue(data), count, k, (SbiSharp.Diagnostics.C2stOptions.Default with { MaxEpochs = result.GetValue(c2stEpochs) }).Validate(), result.GetValue(reportOnly))
-            { Estimator = estimator, Transform = TransformOption.Read(result, transform), Ensemble = members, Sequential = rounds });
+            { Estimator = estimator, Transform = TransformOption.Read(result, transform), Ensemble = members, Sequential = rounds, Distill = teachers });
         }));
         return command;
     }

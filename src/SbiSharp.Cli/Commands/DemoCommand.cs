@@ -44,19 +44,22 @@ internal static class DemoCommand
         var calibrationDraws = new Option<int>("--calibration-draws") { Description = "Posterior draws per held-out simulation", DefaultValueFactory = _ => DefaultCalibrationDraws };
         var guide = new Option<string>("--guide") { Description = $"Constraint guidance for extra draws, plotted beside the unguided ones: {string.Join(", ", Guides)} (sampled with {GuidedSampler.Name})", DefaultValueFactory = _ => DefaultGuide };
         var guideStrength = new Option<double>("--guide-strength") { Description = "Guidance strength λ", DefaultValueFactory = _ => ConstraintGuidance.DefaultStrength };
+        var compare = new Option<bool>("--compare") { Description = $"Instead: train {string.Join(", ", DemoComparison.Methods)} on the same data and compare their draws against a rejection reference (arm_compare.png, compare.md; about 15 minutes on 2 cores)" };
         var guideSharpness = new Option<double>("--guide-sharpness") { Description = "Sharpness k of the constraint's time scaling k·α²/σ²", DefaultValueFactory = _ => DefaultGuideSharpness };
         var training = new TrainingCliOptions(DemoTraining);
         var sampling = new SamplingCliOptions();
         var command = new Command("demo", "Inverse-kinematics tutorial: simulate, train a diffusion posterior, sample x = (0, 1.5), check calibration, write results and plots.");
-        foreach (var o in new Option[] { outDir, simulations, draws, calibrationSets, calibrationDraws, guide, guideStrength, guideSharpness }) command.Options.Add(o);
+        foreach (var o in new Option[] { outDir, simulations, draws, calibrationSets, calibrationDraws, guide, guideStrength, guideSharpness, compare }) command.Options.Add(o);
         training.AddTo(command);
         sampling.AddTo(command);
         command.SetAction(result => CliErrors.Run(result.GetValue(verbose), () =>
         {
             var trainingOptions = training.Read(result);
+            if (result.GetValue(compare))
+                return DemoComparison.Run(result.GetValue(outDir)!, Positive(result.GetValue(simulations), "--simulations"), trainingOptions, training.ReadNetwork(result), trainingOptions.Seed);
             var settings = new DemoSettings(result.GetValue(outDir)!, Positive(result.GetValue(simulations), "--simulations"), Positive(result.GetValue(draws), "--num-samples"),
                 Positive(result.GetValue(calibrationSets), "--calibration-sets"), Positive(result.GetValue(calibrationDraws), "--calibration-draws"),
-                trainingOptions, training.ReadNetwork(result), sampling.Read(result, trainingOptions.Seed),
+                trainingOptions, training.ReadNetwork(result), sampling.Read(result, trainingOptions.Seed, DiffusionEstimatorOptions.Default.Objective),
                 Guide(result.GetValue(guide)!), GuideStrength(result.GetValue(guideStrength)), GuideSharpness(result.GetValue(guideSharpness)));
             return Run(settings);
         }));
@@ -85,7 +88,7 @@ internal static class DemoCommand
         var joint = task.Joint();
         using var generator = new Generator((ulong)s.Training.Seed);
         var total = Stopwatch.StartNew();
-        AnsiConsole.MarkupLine($"[bold]SbiSharp demo[/]: inverse kinematics, {s.Simulations:N0} simulations, sampler {s.Sampling.Sampler.Name}, output [blue]{Markup.Escape(Path.GetFullPath(s.Out))}[/]");
+        AnsiConsole.MarkupLine($"[bold]SbiSharp demo[/]: inverse kinematics, {s.Simulations:N0} simulations, sampler {s.Sampling.Sampler!.Name}, output [blue]{Markup.Escape(Path.GetFullPath(s.Out))}[/]");
 
         using var data = ConsoleProgress.Run("Simulating", s.Simulations, update =>
             InMemoryDataset.Simulate(joint, s.Simulations, generator, chunk: 1_000, progress: new SynchronousProgress<long>(n => update(n, null))));
@@ -140,7 +143,7 @@ internal static class DemoCommand
             },
             sampling = new
             {
-                sampler = s.Sampling.Sampler.Name,
+                sampler = s.Sampling.Sampler!.Name,
                 network_evaluations_per_draw = drawn.NetworkEvaluations,
                 draws = s.Draws,
                 seconds = samplingSeconds,

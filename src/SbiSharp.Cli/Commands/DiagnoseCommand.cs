@@ -33,6 +33,7 @@ internal static class DiagnoseCommand
         {
             var n = result.GetValue(draws);
             if (n < 2) throw new ArgumentException($"--num-samples must be at least 2; got {n}.");
+            sampling.Check(result);
             var taskName = result.GetValue(task);
             var (thetaPath, xPath) = (result.GetValue(thetaFile), result.GetValue(xFile));
             TaskOrFiles.Validate(taskName, thetaPath, xPath);
@@ -75,7 +76,7 @@ internal static class DiagnoseCommand
             using var thetaOwner = theta;
             using var xOwner = x;
             using var priorStdOwner = priorStd;
-            var options = sampling.Read(result, result.GetValue(seed) + 1);
+            var options = sampling.Read(result, result.GetValue(seed) + 1, estimator.Options.Objective);
             using var samples = ConsoleProgress.Run("Sampling", 1.0, update => estimator.Sample(x, n, options, new SynchronousProgress<double>(f => update(f, null))));
             var report = CalibrationReport.Compute(samples, theta, priorStd, new SbcOptions { Seed = result.GetValue(seed) }, result.GetValue(seed));
             CalibrationPlots.Save(folder, report, estimator.ParameterNames);
@@ -101,7 +102,7 @@ internal static class DiagnoseCommand
     {
         test_sets = testSets,
         draws_per_set = draws,
-        sampler = sampling.Sampler.Name,
+        sampler = sampling.Sampler!.Name,
         parameters = names.Select((name, p) => new
         {
             parameter = name,

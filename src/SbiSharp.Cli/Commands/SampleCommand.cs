@@ -38,7 +38,7 @@ internal static class SampleCommand
             var n = result.GetValue(draws);
             if (n <= 0) throw new ArgumentException($"--num-samples must be positive; got {n}.");
             var path = AtomicFile.CheckWritable(result.GetValue(output)!, "--out");
-            var options = sampling.Read(result, result.GetValue(seed));
+            sampling.Check(result);
             var guidanceSpecs = (result.GetValue(fix) ?? Array.Empty<string>()).Select(f => "fix:" + f).Concat(result.GetValue(guide) ?? Array.Empty<string>()).ToArray();
             var parsedGuidance = guidanceSpecs.Select(ParseGuidance).ToArray(); // unknown names are answered before the model loads
             var modelPath = result.GetValue(model)!;
@@ -47,12 +47,15 @@ internal static class SampleCommand
                 if (parsedGuidance.Length > 0 || Method(result.GetValue(compose)!) is not null)
                     throw new ArgumentException($"'{modelPath}' is an ensemble: it draws from its members' mixture, without --fix, --guidance or --compose (they need one model's score; train one model for them).");
                 using var members = PosteriorEnsemble.Load(modelPath);
+                var ensembleOptions = sampling.Read(result, result.GetValue(seed), members.Objective);
                 var observed = ReadObservations(result.GetValue(observations)!, members.ObservationDimension);
                 using var ex = observed.ToTensor();
-                using var mixed = ConsoleProgress.Run("Sampling", 1.0, update => members.Draw(ex, n, options, new SynchronousProgress<double>(f => update(f, null))));
-                return Write(mixed, observed.Rows.Count, n, members.ParameterNames, path, options);
+                var ensembleClock = System.Diagnostics.Stopwatch.StartNew();
+                using var mixed = ConsoleProgress.Run("Sampling", 1.0, update => members.Draw(ex, n, ensembleOptions, new SynchronousProgress<double>(f => update(f, null))));
+                return Write(mixed, observed.Rows.Count, n, members.ParameterNames, path, ensembleOptions, ensembleClock.Elapsed.TotalSeconds);
             }
             using var estimator = DiffusionPosteriorEstimator.Load(modelPath);
+            var options = sampling.Read(result, result.GetValue(seed), estimator.Options.Objective);
             var table = ReadObservations(result.GetValue(observations)!, estimator.ObservationDimension);
             using var x = table.ToTensor();
             var guidance = parsedGuidance.Select(g => g.Entry.Create(new SbiSharp.Registration.CreationArguments(
@@ -61,11 +64,12 @@ internal static class SampleCommand
             var groups = method is null ? table.Rows.Count : 1;
             if (method is not null && guidance.Length > 0) throw new ArgumentException("--fix and --guidance cannot be combined with --compose.");
             var priorName = result.GetValue(priorTask);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             using var drawn = method is { } m
                 ? ConsoleProgress.Run("Sampling (composed)", 1.0, _ => new SamplingResult(estimator.SampleComposed(x, n, new CompositionOptions { Method = m }, options,
                     priorName is null ? null : SbiSharp.Tasks.BuiltInTasks.Create(priorName).Prior).unsqueeze(0), double.NaN, 1, Array.Empty<string>()))
                 : ConsoleProgress.Run("Sampling", 1.0, update => estimator.Draw(x, n, options, new SynchronousProgress<double>(f => update(f, null)), guidance));
-            return Write(drawn, groups, n, estimator.ParameterNames, path, options);
+            return Write(drawn, groups, n, estimator.ParameterNames, path, options, clock.Elapsed.TotalSeconds);
         }));
         return command;
     }
@@ -79,7 +83,7 @@ internal static class SampleCommand
     }
 
     /// <summary>Writes the draws (one group per observation, or one for composed draws) as CSV and prints what they cost.</summary>
-    private static int Write(SamplingResult drawn, int groups, int n, IReadOnlyList<string> names, string path, SamplingOptions options)
+    private static int Write(SamplingResult drawn, int groups, int n, IReadOnlyList<string> names, string path, SamplingOptions options, double seconds)
     {
         foreach (var warning in drawn.Warnings) Console.Error.WriteLine($"warning: {warning}");
         var header = new List<string>();
@@ -97,7 +101,7 @@ internal static class SampleCommand
         new CsvTable(header, rows).Write(path);
         var cost = double.IsNaN(drawn.NetworkEvaluations) ? "" : $", {drawn.NetworkEvaluations:0.#} network evaluations per draw";
         var kept = drawn.AcceptanceRate < 1 ? $", {drawn.AcceptanceRate:P1} of draws inside the support" : "";
-        AnsiConsole.MarkupLine($"wrote {rows.Count:N0} draws to [blue]{Markup.Escape(path)}[/] ({Markup.Escape(options.Sampler.Name)}{cost}{kept})");
+        AnsiConsole.MarkupLine($"wrote {rows.Count:N0} draws to [blue]{Markup.Escape(path)}[/] ({Markup.Escape(options.Sampler!.Name)}{cost}{kept}; {seconds:F2} s)");
         return 0;
     }
 

@@ -48,34 +48,8 @@ internal static class TrainCommand
                     DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed }));
             if (result.GetValue(observation) is not null) throw new ArgumentException("--observation is the target of --sequential; give --sequential too, or use `sample --observations` for draws.");
             var (thetaPath, xPath) = (result.GetValue(thetaFile), result.GetValue(xFile));
-            TaskOrFiles.Validate(taskName, thetaPath, xPath);
             using var generator = new Generator((ulong)options.Seed);
-            ISimulationDataset data;
-            IReadOnlyList<string> names;
-            SbiSharp.Priors.IPrior? prior = null;
-            if (taskName is not null)
-            {
-                var sbiTask = SbiSharp.Tasks.BuiltInTasks.Create(taskName);
-                prior = sbiTask.Prior;
-                var joint = sbiTask.Joint(result.GetValue(dropInvalid) ? InvalidSimulationPolicy.Drop : InvalidSimulationPolicy.Throw);
-                names = sbiTask.ParameterNames;
-                var n = result.GetValue(simulations);
-                if (n <= 0) throw new ArgumentException($"--simulations must be positive; got {n}.");
-                data = result.GetValue(online)
-                    ? new OnlineDataset(joint)
-                    : ConsoleProgress.Run("Simulating", n, update => InMemoryDataset.Simulate(joint, n, generator, 1_000, new SynchronousProgress<long>(v => update(v, null))));
-            }
-            else
-            {
-                var theta = CsvTable.Read(thetaPath!);
-                var x = CsvTable.Read(xPath!);
-                if (theta.Rows.Count != x.Rows.Count)
-                    throw new ArgumentException($"--theta has {theta.Rows.Count} rows but --x has {x.Rows.Count}; they must match row by row.");
-                names = theta.Header;
-                using var thetaTensor = theta.ToTensor();
-                using var xTensor = x.ToTensor();
-                data = new InMemoryDataset(thetaTensor, xTensor);
-            }
+            var (data, names, prior) = LoadData(taskName, thetaPath, xPath, result.GetValue(simulations), result.GetValue(online), result.GetValue(dropInvalid), generator);
             var estimatorOptions = DesignOption.Read(result, method, DiffusionEstimatorOptions.Default with { Network = network, InitializationSeed = options.Seed, ConditionDropout = Dropout(result.GetValue(conditionDropout)), ImportanceSampledNoise = result.GetValue(importance) });
             DiffusionPosteriorEstimator Create(DiffusionEstimatorOptions o) => prior is null
                 ? new DiffusionPosteriorEstimator(data.ParameterDimension, data.ObservationDimension, o, names)
@@ -141,6 +115,31 @@ internal static class TrainCommand
         }
         AnsiConsole.MarkupLine($"trained {rounds} sequential rounds in {run.TrainingSeconds:F1} s for the observation in {Markup.Escape(observationFile)}; wrote [blue]{Markup.Escape(path)}[/]");
         return 0;
+    }
+
+    /// <summary>The training data of `train` and `distill`: simulations of a built-in task (in memory, or a stream with <paramref name="online"/>), or a pair of CSV files.</summary>
+    /// <returns>The data, the parameter names and the task's prior (null for files).</returns>
+    internal static (ISimulationDataset Data, IReadOnlyList<string> Names, SbiSharp.Priors.IPrior? Prior) LoadData(string? taskName, string? thetaPath, string? xPath,
+        int simulations, bool online, bool dropInvalid, Generator generator)
+    {
+        TaskOrFiles.Validate(taskName, thetaPath, xPath);
+        if (taskName is not null)
+        {
+            var sbiTask = SbiSharp.Tasks.BuiltInTasks.Create(taskName);
+            var joint = sbiTask.Joint(dropInvalid ? InvalidSimulationPolicy.Drop : InvalidSimulationPolicy.Throw);
+            if (simulations <= 0) throw new ArgumentException($"--simulations must be positive; got {simulations}.");
+            ISimulationDataset simulated = online
+                ? new OnlineDataset(joint)
+                : ConsoleProgress.Run("Simulating", simulations, update => InMemoryDataset.Simulate(joint, simulations, generator, 1_000, new SynchronousProgress<long>(v => update(v, null))));
+            return (simulated, sbiTask.ParameterNames, sbiTask.Prior);
+        }
+        var theta = CsvTable.Read(thetaPath!);
+        var x = CsvTable.Read(xPath!);
+        if (theta.Rows.Count != x.Rows.Count)
+            throw new ArgumentException($"--theta has {theta.Rows.Count} rows but --x has {x.Rows.Count}; they must match row by row.");
+        using var thetaTensor = theta.ToTensor();
+        using var xTensor = x.ToTensor();
+        return (new InMemoryDataset(thetaTensor, xTensor), theta.Header, null);
     }
 
     private static double Dropout(double value) =>

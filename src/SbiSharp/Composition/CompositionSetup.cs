@@ -35,7 +35,7 @@ internal static class CompositionSetup
         {
             var count = Math.Min(perChunk, n - start);
             var condition = x.narrow(0, start, count).repeat_interleave(draws, 0);
-            var samples = o.Sampler.Sample(denoiser, condition, generator);
+            var samples = o.SamplerFor(Training.DenoisingObjectiveSpec.Default).Sample(denoiser, condition, generator);
             parts.Add(Covariances(samples.view(count, draws, denoiser.ParameterDimension)));
         }
         return cat(parts.ToArray(), 0).MoveToOuterDisposeScope();

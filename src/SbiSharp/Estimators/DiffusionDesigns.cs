@@ -19,12 +19,16 @@ public static class DiffusionDesigns
     {
         r.Register("edm-vp", () => new DiffusionDesign(o => Edm(o) with { Schedule = new EdmSchedule() }), "EDM schedule (variance preserving), F-prediction, EDM-weighted noise loss (the default)");
         r.Register("edm-ve", () => new DiffusionDesign(o => Edm(o) with { Schedule = new EdmSchedule(EdmScheduleOptions.Default with { Form = VarianceForm.Exploding }) }), "EDM schedule (variance exploding), F-prediction, EDM-weighted noise loss");
-        r.Register("cosine-v", () => new DiffusionDesign(o => o with { Schedule = new CosineSchedule(), Prediction = new VelocityParameterization(), Loss = new NoiseParameterization(), Weighting = new SigmoidWeighting(), Coupling = null }), "cosine schedule, v-prediction, sigmoid-weighted noise loss");
-        r.Register("cosine-eps", () => new DiffusionDesign(o => o with { Schedule = new CosineSchedule(), Prediction = new NoiseParameterization(), Loss = new NoiseParameterization(), Weighting = new SigmoidWeighting(), Coupling = null }), "cosine schedule, ε-prediction, sigmoid-weighted noise loss");
-        r.Register("linear-vp-eps", () => new DiffusionDesign(o => o with { Schedule = new LinearVPSchedule(), Prediction = new NoiseParameterization(), Loss = new NoiseParameterization(), Weighting = new UniformWeighting(), Coupling = null }), "linear VP schedule, ε-prediction, unweighted noise loss (Ho et al. 2020)");
+        r.Register("cosine-v", () => new DiffusionDesign(o => o with { Objective = DenoisingObjectiveSpec.Default, Schedule = new CosineSchedule(), Prediction = new VelocityParameterization(), Loss = new NoiseParameterization(), Weighting = new SigmoidWeighting(), Coupling = null }), "cosine schedule, v-prediction, sigmoid-weighted noise loss");
+        r.Register("cosine-eps", () => new DiffusionDesign(o => o with { Objective = DenoisingObjectiveSpec.Default, Schedule = new CosineSchedule(), Prediction = new NoiseParameterization(), Loss = new NoiseParameterization(), Weighting = new SigmoidWeighting(), Coupling = null }), "cosine schedule, ε-prediction, sigmoid-weighted noise loss");
+        r.Register("linear-vp-eps", () => new DiffusionDesign(o => o with { Objective = DenoisingObjectiveSpec.Default, Schedule = new LinearVPSchedule(), Prediction = new NoiseParameterization(), Loss = new NoiseParameterization(), Weighting = new UniformWeighting(), Coupling = null }), "linear VP schedule, ε-prediction, unweighted noise loss (Ho et al. 2020)");
         r.Register("flow-matching", () => new DiffusionDesign(Flow), "rectified path, flow velocity, unweighted velocity loss, uniform times");
         r.Register("flow-matching-a-0.6", () => new DiffusionDesign(o => Flow(o) with { Schedule = new RectifiedFlowSchedule(timePower: -0.6) }), "flow matching with power-law (a = −0.6) times");
         r.Register("flow-matching-ot", () => new DiffusionDesign(o => Flow(o) with { Coupling = OptimalTransportOptions.Default }), "flow matching with mini-batch OT pairing");
+        r.Register("consistency", () => new DiffusionDesign(o => o with { Objective = ConsistencyTrainingSpec.Default, Schedule = new EdmSchedule(EdmScheduleOptions.Default with { SigmaMin = ConsistencyParameterization.DefaultSigmaMin }), Prediction = new ConsistencyParameterization(), Coupling = null }),
+            "consistency training (iCT/CMPE): EDM schedule from σ_min = 0.002, boundary parameterization, sampled in a few jumps");
+        r.Register("stable-consistency", () => new DiffusionDesign(o => o with { Objective = StableConsistencySpec.Default, Schedule = new EdmSchedule(), Prediction = new VelocityParameterization(), Coupling = null }),
+            "stable continuous-time consistency model (sCM, TrigFlow): variance-preserving EDM schedule, v-prediction, sampled in a few jumps");
         r.Register("flow-matching-cot", () => new DiffusionDesign(o => Flow(o) with { Coupling = OptimalTransportOptions.Conditional }), "flow matching with conditional OT pairing");
     }
 
@@ -41,8 +45,8 @@ public static class DiffusionDesigns
     }
 
     private static DiffusionEstimatorOptions Edm(DiffusionEstimatorOptions o) =>
-        o with { Prediction = new EdmParameterization(), Loss = new NoiseParameterization(), Weighting = new EdmWeighting(), Coupling = null };
+        o with { Objective = DenoisingObjectiveSpec.Default, Prediction = new EdmParameterization(), Loss = new NoiseParameterization(), Weighting = new EdmWeighting(), Coupling = null };
 
     private static DiffusionEstimatorOptions Flow(DiffusionEstimatorOptions o) =>
-        o with { Schedule = new RectifiedFlowSchedule(), Prediction = new FlowVelocityParameterization(), Loss = new FlowVelocityParameterization(), Weighting = new UniformWeighting(), Coupling = null };
+        o with { Objective = DenoisingObjectiveSpec.Default, Schedule = new RectifiedFlowSchedule(), Prediction = new FlowVelocityParameterization(), Loss = new FlowVelocityParameterization(), Weighting = new UniformWeighting(), Coupling = null };
 }

@@ -65,7 +65,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     {
     }
 
-    private DiffusionPosteriorEstimator(int parameterDimension, int observationDimension, DiffusionEstimatorOptions? options, IReadOnlyList<string>? parameterNames,
+    internal DiffusionPosteriorEstimator(int parameterDimension, int observationDimension, DiffusionEstimatorOptions? options, IReadOnlyList<string>? parameterNames,
         ParameterTransform? transform, IPrior? prior)
     {
         Check.PositiveValue(parameterDimension, nameof(parameterDimension));
@@ -112,7 +112,8 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         if (network.ParameterDimension != parameterDimension || network.ObservationDimension != inputs)
             throw new InvalidOperationException(
                 $"{Options.Network.GetType().Name}.Create built a network for Dθ = {network.ParameterDimension}, Dx = {network.ObservationDimension}; the estimator asked for Dθ = {parameterDimension}, Dx = {inputs}.");
-        return embedding is null ? network : new EmbeddedNetwork(embedding, network, flag == 1);
+        ConditionalNetwork full = embedding is null ? network : new EmbeddedNetwork(embedding, network, flag == 1);
+        return Options.Objective.Wrap(full, generator) ?? throw new InvalidOperationException($"{Options.Objective.GetType().Name}.Wrap returned null.");
     }
 
     /// <summary>The options it was built with.</summary>
@@ -173,10 +174,22 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// <exception cref="ArgumentException">The data's dimensions do not match the estimator.</exception>
     /// <exception cref="TrainingDivergedException">The loss became non-finite.</exception>
     public TrainingResult Train(ISimulationDataset training, TrainingOptions? options = null, InMemoryDataset? validation = null,
-        IProgress<TrainingProgress>? progress = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+        IProgress<TrainingProgress>? progress = null, ILogger? logger = null, CancellationToken cancellationToken = default) =>
+        TrainWithStandardization(training, options, validation, progress, logger, cancellationToken, null);
+
+    /// <summary><see cref="Train(ISimulationDataset, TrainingOptions?, InMemoryDataset?, IProgress{TrainingProgress}?, ILogger?, CancellationToken)"/>, with the
+    /// standardization given instead of fitted when <paramref name="standardization"/> is set (a distilled student works in its teacher's units).</summary>
+    internal TrainingResult TrainWithStandardization(ISimulationDataset training, TrainingOptions? options, InMemoryDataset? validation,
+        IProgress<TrainingProgress>? progress, ILogger? logger, CancellationToken cancellationToken, (Standardizer Theta, Standardizer X)? standardization)
     {
         ArgumentNullException.ThrowIfNull(training);
         var o = (options ?? TrainingOptions.Default).Validate();
+        if (o.MaxSteps is null && Options.Objective.DefaultTrainingSteps is { } fixedLength)
+        {
+            o = o with { MaxSteps = fixedLength };
+            logger?.LogInformation("The '{Objective}' objective cannot stop early (its loss does not rank models): training runs {Steps} steps and keeps the last weights.",
+                Registration.Registries.Objectives.NameOf(Options.Objective), fixedLength);
+        }
         CheckData(training, nameof(training));
         if (validation is not null) CheckData(validation, nameof(validation));
         // An in-memory set is checked whole, so that a refused row is numbered as in the caller's data; what comes from elsewhere
@@ -189,7 +202,13 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         using var data = TrainingData.Resolve(training, validation, o, splitGenerator);
         if (data.ValidationIsDerived && !trainingChecked) CheckInsideSupport(data.Validation!.Theta, nameof(training));
         var weightDecay = TrainingData.WeightDecay(o, training);
-        FitStandardizers(data.Training, o, splitGenerator, checkSupport: !trainingChecked);
+        if (standardization is { } given)
+        {
+            if (given.Theta.Dimension != ParameterDimension || given.X.Dimension != ObservationDimension)
+                throw new ArgumentException($"The given standardization is for Dθ = {given.Theta.Dimension}, Dx = {given.X.Dimension}; the estimator has Dθ = {ParameterDimension}, Dx = {ObservationDimension}.", nameof(standardization));
+            (ThetaStandardizer, XStandardizer) = given;
+        }
+        else FitStandardizers(data.Training, o, splitGenerator, checkSupport: !trainingChecked);
         // Rows of a data set that is not in memory are checked as they stream past (the standardizer saw only the first 10,000).
         _checkStreamedBatches = !trainingChecked && !Support.IsReal;
         CheckSpread(logger);
@@ -339,9 +358,25 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         Check.Matrix(x, ObservationDimension, nameof(x), "(N_obs, Dx) to match the model's observation dimension");
         Check.Finite(x, nameof(x));
         Check.PositiveValue(numSamples, nameof(numSamples));
-        var o = (options ?? SamplingOptions.Default).Validate();
+        var o = Resolve(options);
         CheckOutputSize(x.shape[0] * (long)numSamples, nameof(numSamples));
         lock (_sync) return SampleLocked(x, numSamples, o, progress, guidance);
+    }
+
+    /// <summary>The sampler that <see cref="SamplingOptions.Sampler"/> = null stands for: the model family's own (DPM-Solver++(2M)-40 for a diffusion model,
+    /// the multistep consistency sampler for a consistency model).</summary>
+    public DiffusionSampler DefaultSampler => Options.Objective.DefaultSampler();
+
+    /// <summary>Validated options with the sampler resolved; a sampler that needs a score is refused for a family that learns none.</summary>
+    private SamplingOptions Resolve(SamplingOptions? options)
+    {
+        var o = (options ?? SamplingOptions.Default).Validate();
+        var sampler = o.SamplerFor(Options.Objective);
+        if (sampler.NeedsScore && !Options.Objective.LearnsDenoiser)
+            throw new ArgumentException(
+                $"The sampler '{sampler.Name}' integrates the probability flow of a denoiser's score; this model's objective '{Registration.Registries.Objectives.NameOf(Options.Objective)}' learns a consistency function, which has none. " +
+                $"Leave {nameof(SamplingOptions.Sampler)} unset (its default is '{DefaultSampler.Name}') or use a {nameof(ConsistencySampler)} (--sampler consistency).", nameof(options));
+        return o with { Sampler = sampler };
     }
 
     /// <summary>The largest number of draws × Dθ one call returns (one float32 tensor indexed by int32 when copied out).</summary>
@@ -357,6 +392,8 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     {
         var denoiser = Guide(guidance);
         var space = Space;
+        var warnings = new List<string>();
+        if (Options.Objective.SamplerWarning(o.Sampler!) is { } samplerWarning) warnings.Add(samplerWarning);
         var reject = o.RejectOutsideSupport && MayLeaveSupport;
         long observations = x.shape[0];
         using var generator = new Generator((ulong)(o.Seed ?? Random.Shared.NextInt64()));
@@ -368,7 +405,6 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         for (long i = 0; i < observations; i++) { kept[i] = new List<Tensor>(); need[i] = numSamples; }
         long integrated = 0, accepted = 0;
         double evaluations = 0;
-        var warnings = new List<string>();
         for (int round = 1; need.Any(v => v > 0); round++)
         {
             // After the first round, ask for enough draws to fill what is missing at the acceptance rate seen so far.
@@ -423,7 +459,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
     /// network evaluations × rows to <paramref name="evaluations"/>.</summary>
     private Tensor Integrate(IDenoiser denoiser, ParameterSpace space, Tensor standardizedX, long[] counts, SamplingOptions o, Generator generator, IProgress<double>? progress, ref double evaluations)
     {
-        var sampler = o.Sampler;
+        var sampler = o.Sampler!;
         long total = counts.Sum();
         var rowIndex = new long[total];
         for (long i = 0, r = 0; i < counts.Length; i++)
@@ -521,7 +557,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
         if (prior is not null && prior.Dimension != ParameterDimension)
             throw new ArgumentException($"`prior` has dimension {prior.Dimension}; the model's θ has {ParameterDimension}.", nameof(prior));
         var c = (composition ?? CompositionOptions.Default).Validate();
-        var o = (options ?? SamplingOptions.Default).Validate();
+        var o = Resolve(options);
         using var generator = new Generator((ulong)(o.Seed ?? Random.Shared.NextInt64()));
         using var noGrad = no_grad();
         using var outer = NewDisposeScope();
@@ -535,12 +571,12 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             posteriorCovariances = CompositionSetup.PilotCovariances(Denoiser, x, c.PilotDraws, o, generator);
             if (prior is null)
             {
-                var draws = o.Sampler.Sample(priorDenoiser, zeros(new[] { (long)c.PilotDraws * 4, 0L }, device: _device), generator);
+                var draws = o.Sampler!.Sample(priorDenoiser, zeros(new[] { (long)c.PilotDraws * 4, 0L }, device: _device), generator);
                 priorCovariance = CompositionSetup.Covariances(draws.unsqueeze(0))[0];
             }
         }
         using var composed = new CompositionalDenoiser(Denoiser, x, priorDenoiser, c, posteriorCovariances, priorCovariance);
-        var (a, s) = Schedule.Scales(Schedule.LogSnr(o.Sampler.StartTime));
+        var (a, s) = Schedule.Scales(Schedule.LogSnr(o.Sampler!.StartTime));
         var parts = new List<Tensor>();
         var reject = o.RejectOutsideSupport && MayLeaveSupport;
         long have = 0, integrated = 0, accepted = 0;
@@ -557,7 +593,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
                 var len = Math.Min(o.ChunkSize, want - start);
                 // The composed posterior is about N times narrower than the standardized data; scale the initial noise to match.
                 var initial = randn(new[] { len, (long)d }, generator: generator, device: _device).Mul(Math.Sqrt(a * a / n + s * s));
-                var draws = o.Sampler.Sample(composed, zeros(new[] { len, 0L }, device: _device), generator, initial);
+                var draws = o.Sampler!.Sample(composed, zeros(new[] { len, 0L }, device: _device), generator, initial);
                 if (!draws.isfinite().all().item<bool>())
                     throw new InvalidOperationException($"Composing {n} observations with {c.Method} diverged (non-finite draws); use {nameof(CompositionMethod.Gauss)} or {nameof(CompositionMethod.Jac)}, or a sampler with more steps.");
                 var original = Space.ToOriginal(draws).cpu();

@@ -84,6 +84,9 @@ public sealed class PosteriorEnsemble : IDisposable
     /// <summary>Dx.</summary>
     public int ObservationDimension => _members[0].ObservationDimension;
 
+    /// <summary>The first member's model family (its default sampler is what a null <see cref="SamplingOptions.Sampler"/> stands for).</summary>
+    public Training.ObjectiveSpec Objective => _members[0].Options.Objective;
+
     /// <summary>Parameter names for output files.</summary>
     public IReadOnlyList<string> ParameterNames => _members[0].ParameterNames;
 

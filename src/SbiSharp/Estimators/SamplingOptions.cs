@@ -9,9 +9,17 @@ public sealed record SamplingOptions
     /// <summary>Default options.</summary>
     public static SamplingOptions Default { get; } = new();
 
-    /// <summary>The sampler (with its step count and start/stop times); the default, DPM-Solver++(2M) with 40 steps, is exact in width for narrow
-    /// Gaussian posteriors where Heun-30 (the default before 2026-12-02) draws a 0.01-sd posterior 20 % too wide (docs/narrow-posteriors.md).</summary>
-    public DiffusionSampler Sampler { get; init; } = new DpmSolverPlusPlusSampler();
+    /// <summary>The sampler (with its step count and start/stop times); null (the default) is the model family's own, <see cref="Training.ObjectiveSpec.DefaultSampler"/>:
+    /// for a diffusion model DPM-Solver++(2M) with 40 steps, exact in width for narrow Gaussian posteriors where Heun-30 (the default before 2026-12-02) draws a
+    /// 0.01-sd posterior 20 % too wide (docs/narrow-posteriors.md); for a consistency model the multistep <see cref="ConsistencySampler"/>.</summary>
+    public DiffusionSampler? Sampler { get; init; }
+
+    /// <summary>The sampler these options run for a model of <paramref name="objective"/>'s family: <see cref="Sampler"/>, or the family's default when it is null.</summary>
+    public DiffusionSampler SamplerFor(Training.ObjectiveSpec objective)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        return Sampler ?? objective.DefaultSampler();
+    }
 
     /// <summary>Seed: the same seed, model and options give the same samples. Null draws a fresh seed.</summary>
     public long? Seed { get; init; } = 0;
@@ -31,7 +39,6 @@ public sealed record SamplingOptions
     /// <summary>Throws on the first invalid field.</summary>
     public SamplingOptions Validate()
     {
-        ArgumentNullException.ThrowIfNull(Sampler, nameof(Sampler));
         Check.PositiveValue(ChunkSize, nameof(ChunkSize));
         if (!(MinAcceptanceRate > 0 && MinAcceptanceRate <= 1))
             throw new ArgumentOutOfRangeException(nameof(MinAcceptanceRate), MinAcceptanceRate, $"`MinAcceptanceRate` must lie in (0, 1]; got {MinAcceptanceRate}.");

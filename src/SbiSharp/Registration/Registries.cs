@@ -57,6 +57,7 @@ public static class Registries
         r.Register("data", () => new DataParameterization(), "x₀ (clean θ) prediction");
         r.Register("score", () => new ScoreParameterization(), "score prediction");
         r.Register("flow-velocity", () => new FlowVelocityParameterization(), "flow-matching velocity");
+        r.Register("consistency-F", () => new ConsistencyParameterization(), "consistency-model boundary parameterization (f = θ at σ_min)");
         return r;
     }
 
@@ -87,6 +88,7 @@ public static class Registries
             $"adaptive reverse SDE (Jolicoeur-Martineau et al. 2021; rtol {AdaptiveSdeOptions.Default.RelativeTolerance})");
         r.Register("langevin-pc", a => new LangevinCorrectorSampler(a.Steps ?? LangevinCorrectorSampler.DefaultSteps, stopTime: Stop(a)), $"predictor–corrector with Langevin steps ({LangevinCorrectorSampler.DefaultSteps})");
         r.Register("ancestral", a => new AncestralSampler(a.Steps ?? AncestralSampler.DefaultSteps, stopTime: Stop(a)), $"ancestral (DDPM) sampling ({AncestralSampler.DefaultSteps})");
+        r.Register("consistency", a => new ConsistencySampler(a.Steps ?? ConsistencySampler.DefaultSteps, stopTime: Stop(a)), $"multistep consistency sampling, the sampler of consistency models ({ConsistencySampler.DefaultSteps})");
         return r;
     }
 
@@ -124,6 +126,9 @@ public static class Registries
     {
         var r = new Registry<ObjectiveSpec>("objective", "objective");
         r.Register("denoising", () => DenoisingObjectiveSpec.Default, "denoising score matching / flow matching (the diffusion family; the default)");
+        r.Register("consistency", () => ConsistencyTrainingSpec.Default, "improved consistency training (Song & Dhariwal 2023; CMPE)");
+        r.Register("stable-consistency", () => StableConsistencySpec.Default, "stable continuous-time consistency model, sCM (Lu & Song 2024)");
+        r.Register("consistency-distillation", () => new ConsistencyDistillationSpec(), "consistency distillation of a trained diffusion model (Song et al. 2023; sbisharp distill)");
         return r;
     }
 }

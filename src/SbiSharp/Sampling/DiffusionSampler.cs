@@ -45,6 +45,10 @@ public abstract class DiffusionSampler
     /// <summary>The number progress reports count up to: the steps of a fixed grid; for an adaptive sampler, per-mille of the time span covered (1000).</summary>
     public abstract int ProgressUnits { get; }
 
+    /// <summary>Whether the sampler needs the score of a denoiser E[θ | θ_t] (every probability-flow ODE and reverse-SDE sampler); false for the
+    /// <see cref="ConsistencySampler"/>, which only jumps to clean estimates and so also runs consistency models.</summary>
+    public virtual bool NeedsScore => true;
+
     /// <summary>A short name for tables, e.g. "heun-40".</summary>
     public abstract string Name { get; }
 

@@ -31,22 +31,8 @@ public sealed class DpmSolverPlusPlusSampler : FixedGridSampler
     /// <inheritdoc />
     public override string Name => $"dpm-solver++-{Steps}";
 
-    /// <summary>Grid uniform in log-SNR between the start and stop times (the solver's natural variable), found by bisection on the monotone λ(t).</summary>
-    protected override double TimeAt(Noise.INoiseSchedule schedule, int k)
-    {
-        if (Times is not null || k == 0) return TimeAt(k);
-        if (k == Steps) return StopTime;
-        double lambdaStart = schedule.LogSnr(StartTime), lambdaStop = schedule.LogSnr(StopTime);
-        var target = lambdaStart + (lambdaStop - lambdaStart) * k / Steps;
-        double lo = StopTime, hi = StartTime;
-        for (int i = 0; i < 100 && hi - lo > 1e-14; i++)
-        {
-            var mid = 0.5 * (lo + hi);
-            if (schedule.LogSnr(mid) > target) lo = mid;
-            else hi = mid;
-        }
-        return 0.5 * (lo + hi);
-    }
+    /// <summary>Grid uniform in log-SNR between the start and stop times (the solver's natural variable).</summary>
+    protected override double TimeAt(Noise.INoiseSchedule schedule, int k) => LogSnrUniformTime(schedule, k);
 
     /// <inheritdoc />
     protected override Tensor Step(IDenoiser denoiser, Tensor thetaT, double t, double s, Tensor x, Generator? generator, SamplerHistory history)

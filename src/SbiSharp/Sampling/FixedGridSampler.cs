@@ -92,6 +92,23 @@ public abstract class FixedGridSampler : DiffusionSampler
     /// <summary>The k-th grid time under <paramref name="schedule"/>; samplers with their own default grid override this (an explicit grid always wins).</summary>
     protected virtual double TimeAt(INoiseSchedule schedule, int k) => TimeAt(k);
 
+    /// <summary>The k-th time of a grid uniform in log-SNR between the start and stop times (an explicit grid wins), found by bisection on the monotone λ(t).</summary>
+    protected double LogSnrUniformTime(INoiseSchedule schedule, int k)
+    {
+        if (Times is not null || k == 0) return TimeAt(k);
+        if (k == Steps) return StopTime;
+        double lambdaStart = schedule.LogSnr(StartTime), lambdaStop = schedule.LogSnr(StopTime);
+        var target = lambdaStart + (lambdaStop - lambdaStart) * k / Steps;
+        double lo = StopTime, hi = StartTime;
+        for (int i = 0; i < 100 && hi - lo > 1e-14; i++)
+        {
+            var mid = 0.5 * (lo + hi);
+            if (schedule.LogSnr(mid) > target) lo = mid;
+            else hi = mid;
+        }
+        return 0.5 * (lo + hi);
+    }
+
     /// <summary>Advances θ_t from time <paramref name="t"/> to <paramref name="s"/> &lt; t.</summary>
     /// <param name="denoiser">The denoiser.</param>
     /// <param name="thetaT">Current state θ_t, (B, Dθ); not disposed.</param>

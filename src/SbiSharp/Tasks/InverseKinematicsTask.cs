@@ -60,6 +60,36 @@ public static class InverseKinematicsTask
         return (EndPoint(theta) - tensor(observed.ToArray(), dtype: theta.dtype, device: theta.device)).norm(1).MoveToOuterDisposeScope();
     }
 
+    /// <summary>A rejection reference for p(θ | x = <paramref name="observed"/>): the prior draws, of <paramref name="draws"/>, whose end point lies within
+    /// <paramref name="tolerance"/> of the observation (the simulator is deterministic, so this is exact as the tolerance shrinks). (n, 4) on the CPU.</summary>
+    /// <param name="observed">The end point (x₁, x₂).</param>
+    /// <param name="draws">Prior draws, positive (10⁸ at tolerance 0.01 keep about 400 for the tutorial's observation).</param>
+    /// <param name="tolerance">Largest end-point distance accepted, positive.</param>
+    /// <param name="generator">Randomness of the prior draws.</param>
+    public static Tensor RejectionReference(IReadOnlyList<double> observed, long draws, double tolerance, Generator generator)
+    {
+        Internal.Check.PositiveValue(draws, nameof(draws));
+        Internal.Check.PositiveValue(tolerance, nameof(tolerance));
+        var prior = Create().Prior;
+        var accepted = new List<Tensor>();
+        const long chunk = 2_500_000;
+        try
+        {
+            for (long done = 0; done < draws; done += chunk)
+            {
+                using var scope = NewDisposeScope();
+                var theta = prior.Sample(Math.Min(chunk, draws - done), generator);
+                var distance = EndPointDistance(theta, observed);
+                accepted.Add(theta.index_select(0, distance.Lt(tolerance).nonzero().squeeze(1)).MoveToOuterDisposeScope());
+            }
+            return cat(accepted.ToArray(), 0);
+        }
+        finally
+        {
+            foreach (var t in accepted) t.Dispose();
+        }
+    }
+
     /// <summary>The end point x = (x₁, x₂) for each θ, shape (B, 2).</summary>
     public static Tensor EndPoint(Tensor theta)
     {

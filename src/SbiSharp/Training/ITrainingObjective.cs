@@ -17,4 +17,8 @@ public interface ITrainingObjective
     /// <param name="x">x of the batch, (B, Dx).</param>
     /// <param name="generator">The trainer's random source.</param>
     Tensor Loss(nn.Module network, Tensor theta, Tensor x, Generator? generator);
+
+    /// <summary>Whether a lower validation loss means a better model, so that the trainer keeps the best epoch's weights and may stop early (default true).
+    /// A consistency loss does not: a constant function is perfectly self-consistent, so those objectives train their full length and keep the last weights.</summary>
+    bool SelectsByValidation => true;
 }

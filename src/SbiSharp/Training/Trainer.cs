@@ -71,11 +71,14 @@ public sealed class Trainer
         var batchesPerEpoch = training.Count is { } n ? (int)((n + o.BatchSize - 1) / o.BatchSize) : o.BatchesPerEpoch;
         long plannedSteps = (long)batchesPerEpoch * o.Epochs;
         long totalSteps = Math.Min(plannedSteps, o.MaxSteps ?? long.MaxValue);
-        var plateau = o.ResolvedSchedule == LearningRateSchedule.Plateau
+        // An objective whose validation loss does not rank models has no plateaus to act on: Auto means the cosine over the run's length.
+        var resolved = _objective.SelectsByValidation || o.Schedule != LearningRateSchedule.Auto ? o.ResolvedSchedule : LearningRateSchedule.Cosine;
+        var plateau = resolved == LearningRateSchedule.Plateau
             ? new PlateauSchedule(o.LearningRate, Math.Min(o.WarmupSteps, (long)Math.Round(o.WarmupFraction * totalSteps)), o.WarmupStartFactor, o.PlateauFactor, o.PlateauPatience, o.MinLearningRateFactor)
             : null;
         var cosine = plateau is null ? new WarmupCosineSchedule(o.LearningRate, totalSteps, o.WarmupFraction, o.WarmupStartFactor) : null;
         var network = _network;
+        var selects = _objective.SelectsByValidation;
         var dropout = network as Networks.ConditionalNetwork;
         using var flat = new FlatParameters(network.parameters().ToArray(), withGradients: true);
         using var flatAverage = new FlatParameters(_average.parameters().ToArray(), withGradients: false);
@@ -142,6 +145,7 @@ public sealed class Trainer
                         optimizer.LearningRate = plateau?.At(step) ?? cosine!.At(step);
                         optimizer.ZeroGrad();
                         if (profile is not null) mark = profile.Mark(mark, 0);
+                        (_objective as IProgressiveObjective)?.SetStep(step, totalSteps);
                         var loss = _objective.Loss(network, theta, x, generator);
                         var value = loss.item<float>();
                         if (!float.IsFinite(value)) throw new TrainingDivergedException(step, value);
@@ -167,12 +171,12 @@ public sealed class Trainer
                     if (cancellationToken.IsCancellationRequested || OutOfTime(clock) || step >= totalSteps) break;
                 }
                 losses.Add(sum / Math.Max(1, count));
-                var validationLoss = validation is null ? losses[^1] : Evaluate(validation, prepare);
+                var validationLoss = validation is null ? losses[^1] : Evaluate(validation, prepare, totalSteps);
                 if (profile is not null) profile.Mark(mark, 7);
                 validationLosses.Add(validationLoss);
                 // The best weights are kept on any decrease; only a decrease beyond the threshold resets patience and the plateau count.
                 bool improved = double.IsPositiveInfinity(bestLoss) || validationLoss < bestLoss - o.ImprovementThreshold * Math.Abs(bestLoss);
-                if (validationLoss < bestLoss)
+                if (validationLoss < bestLoss && selects)
                 {
                     bestLoss = validationLoss;
                     bestEpoch = epoch;
@@ -189,7 +193,7 @@ public sealed class Trainer
                 string? done = null;
                 if (step >= totalSteps)
                     done = step < plannedSteps ? $"step cap MaxSteps = {o.MaxSteps} reached" : stop;
-                else if (o.EarlyStoppingPatience > 0 && sinceBest >= o.EarlyStoppingPatience)
+                else if (selects && o.EarlyStoppingPatience > 0 && sinceBest >= o.EarlyStoppingPatience)
                     done = $"early stopping: the validation loss improved by less than {o.ImprovementThreshold:G2} (relative) for {o.EarlyStoppingPatience} epochs";
                 else if (epoch == o.Epochs)
                     done = stop;
@@ -241,10 +245,11 @@ public sealed class Trainer
     private bool OutOfTime(Stopwatch clock) => _options.TimeLimit is { } limit && clock.Elapsed >= limit;
 
     /// <summary>Validation loss of the EMA weights with fixed noise, so epochs are comparable.</summary>
-    private double Evaluate(InMemoryDataset validation, Func<Simulators.SimulationBatch, (Tensor Theta, Tensor X)> prepare)
+    private double Evaluate(InMemoryDataset validation, Func<Simulators.SimulationBatch, (Tensor Theta, Tensor X)> prepare, long totalSteps)
     {
         var network = _average;
         network.eval();
+        (_objective as IProgressiveObjective)?.SetStep(null, totalSteps);
         using var noGrad = no_grad();
         using var generator = new Generator((ulong)_options.Seed + 1);
         double sum = 0;

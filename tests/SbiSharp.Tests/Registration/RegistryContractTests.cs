@@ -208,7 +208,7 @@ public class RegistryContractTests
         using var loaded = DiffusionPosteriorEstimator.Load(path);
         File.Delete(path);
         Assert.IsType<DataLossObjectiveSpec>(loaded.Options.Objective);
-        var sampling = SamplingOptions.Default with { Sampler = new HeunSampler(10), Seed = 4 };
+        var sampling = SamplingOptions.Default with { Sampler = new ConsistencySampler(10), Seed = 4 };
         using var a = estimator.Sample(new[] { 0.3, -0.2 }, 100, sampling);
         using var b = loaded.Sample(new[] { 0.3, -0.2 }, 100, sampling);
         Assert.True(a.eq(b).all().item<bool>());
@@ -218,6 +218,8 @@ public class RegistryContractTests
         Assert.Contains("objective 'user-data-loss' does not learn one", logProb.Message);
         Assert.Throws<InvalidOperationException>(() => loaded.SampleComposed(zeros(2, 2), 10, options: sampling));
         Assert.Throws<InvalidOperationException>(() => loaded.Sample(x, 10, sampling, guidance: new[] { new SbiSharp.Guidance.InpaintingGuidance(new[] { 0 }, new[] { 0.1 }) }));
+        // Without a score, the probability-flow samplers are refused too.
+        Assert.Contains("integrates the probability flow", Assert.Throws<ArgumentException>(() => loaded.Sample(x, 10, sampling with { Sampler = new HeunSampler(10) })).Message);
     }
 
     [Fact]

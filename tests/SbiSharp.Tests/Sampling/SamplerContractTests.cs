@@ -26,6 +26,13 @@ public class SamplerContractTests
         ["euler-maruyama"] = 500, ["heun"] = 40, ["dpm-solver++"] = 30, ["euler"] = 400, ["rk45"] = 12, ["tsit5"] = 12, ["langevin-pc"] = 250, ["ancestral"] = 1000,
     };
 
+    /// <summary>The exact oracle a sampler runs on: the Gaussian posterior's denoiser for the score-based samplers, its exact consistency function for a
+    /// sampler that jumps to clean draws (<see cref="DiffusionSampler.NeedsScore"/> false).</summary>
+    internal static IDenoiser Oracle(DiffusionSampler sampler, INoiseSchedule schedule, int dimension, double priorMean, double priorVariance, double noiseVariance) =>
+        sampler.NeedsScore
+            ? new GaussianPosteriorDenoiser(schedule, dimension, priorMean, priorVariance, noiseVariance)
+            : new GaussianConsistencyFunction(schedule, dimension, priorMean, priorVariance, noiseVariance);
+
     internal static DiffusionSampler Create(string name, double stopTime = 0) =>
         SbiSharp.Registration.Registries.Samplers.Create(name, new SbiSharp.Registration.CreationArguments(
             Steps: AccurateSteps.TryGetValue(name, out var steps) ? steps : null, StopTime: stopTime));
@@ -37,10 +44,11 @@ public class SamplerContractTests
         // Prior N(0, 0.1 I), x ~ N(θ, 0.1 I): posterior N(x/2, 0.05 I).
         const int n = 10_000;
         var observed = new[] { 0.8, -0.6, 1.2 };
-        var denoiser = new GaussianPosteriorDenoiser(new EdmSchedule(), 3, 0, 0.1, 0.1);
+        var sampler = Create(name);
+        var denoiser = Oracle(sampler, new EdmSchedule(), 3, 0, 0.1, 0.1);
         using var generator = new Generator(7);
         using var x = tensor(observed, dtype: ScalarType.Float32).unsqueeze(0).expand(n, 3).contiguous();
-        using var samples = Create(name).Sample(denoiser, x, generator);
+        using var samples = sampler.Sample(denoiser, x, generator);
         var mean = samples.mean(new long[] { 0 }).data<float>().ToArray();
         var std = samples.std(0).data<float>().ToArray();
         for (int j = 0; j < 3; j++)
@@ -59,7 +67,7 @@ public class SamplerContractTests
     [InlineData(0.003)]
     public void Sample_DefaultSampler_NarrowPosterior_HasTheExactWidth(double s)
     {
-        var (ratio, meanError) = NarrowDraws(SbiSharp.Estimators.SamplingOptions.Default.Sampler, s);
+        var (ratio, meanError) = NarrowDraws(SbiSharp.Estimators.SamplingOptions.Default.SamplerFor(SbiSharp.Training.DenoisingObjectiveSpec.Default), s);
         Assert.InRange(ratio, 0.98, 1.02);
         Assert.InRange(meanError, -0.05, 0.05);
     }
@@ -81,7 +89,7 @@ public class SamplerContractTests
     private static (double Ratio, double MeanError) NarrowDraws(DiffusionSampler sampler, double s)
     {
         var noise = 1.0 / (1.0 / (s * s) - 1.0);
-        var denoiser = new GaussianPosteriorDenoiser(new EdmSchedule(), 1, 0, 1.0, noise);
+        var denoiser = Oracle(sampler, new EdmSchedule(), 1, 0, 1.0, noise);
         using var generator = new Generator(7);
         using var x = ScalarMath.Full(new long[] { 20_000, 1 }, 0.5, dtype: ScalarType.Float32);
         using var draws = sampler.Sample(denoiser, x, generator);
@@ -94,7 +102,7 @@ public class SamplerContractTests
     [MemberData(nameof(Samplers))]
     public void Sample_SameSeed_GivesIdenticalSamples(string name)
     {
-        var denoiser = new GaussianPosteriorDenoiser(new EdmSchedule(), 2, 0, 0.1, 0.1);
+        var denoiser = Oracle(Create(name), new EdmSchedule(), 2, 0, 0.1, 0.1);
         using var x = ones(100, 2);
         using var g1 = new Generator(3);
         using var g2 = new Generator(3);
@@ -109,11 +117,12 @@ public class SamplerContractTests
     {
         // Stopping at t = 0.6 must give the marginal of θ_t = αθ + σε under the posterior: N(α m, α² v + σ²).
         var schedule = new EdmSchedule();
-        var denoiser = new GaussianPosteriorDenoiser(schedule, 1, 0, 0.1, 0.1);
         const double stop = 0.6;
+        var sampler = Create(name, stop);
+        var denoiser = Oracle(sampler, schedule, 1, 0, 0.1, 0.1);
         using var x = ScalarMath.Full(20_000, 1, 1.0f);
         using var generator = new Generator(11);
-        using var samples = Create(name, stop).Sample(denoiser, x, generator);
+        using var samples = sampler.Sample(denoiser, x, generator);
         var (alpha, sigma) = schedule.Scales(schedule.LogSnr(stop));
         var expectedStd = Math.Sqrt(alpha * alpha * 0.05 + sigma * sigma);
         Assert.InRange(samples.mean().item<float>(), alpha * 0.5 - 0.03 * expectedStd, alpha * 0.5 + 0.03 * expectedStd);
