@@ -12,13 +12,13 @@ namespace SbiSharp.Bench;
 
 /// <summary>
 /// The speed target of consistency models: on each task, the diffusion teacher (DIR/task/model.sbis of a `sbisharp bench` run) under 500-step Euler–Maruyama (the
-/// accuracy baseline), Heun-30 (the time baseline) and DPM-Solver++ at 10 and 40 steps, and every consistency model given (LABEL=DIR, same layout) at 1–8 jumps:
+/// accuracy baseline), Heun-30 (the time baseline) and DPM-Solver++ at 10 and 40 steps, and every consistency model given (LABEL=DIR, same layout) at 1–6 jumps on the log-SNR grid and on the schedule's t-grid:
 /// C2ST against the sbibm reference, seconds per 10,000 draws and the ratios to the baselines, all measured in this run. Writes consistency.json, consistency.md
 /// and frontier.png (C2ST against seconds, one panel per task).
 /// </summary>
 internal static class ConsistencyFrontier
 {
-    private static readonly int[] Jumps = { 1, 2, 3, 4, 6, 8 };
+    private static readonly int[] Jumps = { 1, 2, 3, 4, 6 };
 
     public static int Run(string outDir, string teachersDir, string[] tasks, int[] observations, IReadOnlyList<(string Label, string Dir)> candidates, int draws)
     {
@@ -66,7 +66,12 @@ internal static class ConsistencyFrontier
                     foreach (var sampler in new DiffusionSampler[] { new EulerMaruyamaSampler(500), new HeunSampler(30), new DpmSolverPlusPlusSampler(40), new DpmSolverPlusPlusSampler(10) })
                         Measure("diffusion", teacher, sampler);
                     foreach (var (label, model) in models)
-                        foreach (var n in Jumps) Measure(label, model, new ConsistencySampler(n));
+                        foreach (var n in Jumps)
+                        {
+                            Measure(label, model, new ConsistencySampler(n));
+                            // The same jumps on the schedule's own grid (uniform in t: the Karras ρ-grid for EDM) instead of uniform log-SNR.
+                            if (n > 1) Measure(label + " t-grid", model, new ConsistencySampler(Enumerable.Range(0, n + 1).Select(j => 1.0 - (double)j / n).ToArray()));
+                        }
                     foreach (var r in rows.Where(r => (string)r["task"] == taskName && (int)r["observation"] == k))
                         r["time_ratio_to_heun30"] = (double)r["seconds"] / heun30!.Value;
                 }

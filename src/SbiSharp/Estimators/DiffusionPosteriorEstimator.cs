@@ -659,7 +659,7 @@ public sealed class DiffusionPosteriorEstimator : IDisposable
             if (k < 0) { distinct.Add(row); k = distinct.Count - 1; }
             index[i] = k;
         }
-        var sampling = SamplingOptions.Default with { Seed = o.Seed, RejectOutsideSupport = false };
+        var sampling = Resolve(SamplingOptions.Default with { Seed = o.Seed, RejectOutsideSupport = false });
         var unique = tensor(distinct.SelectMany(r => r).ToArray(), new long[] { distinct.Count, dx }, ScalarType.Float32);
         using var drawn = SampleLocked(unique, o.SupportDraws, sampling, null, null);
         var inside = Support.Contains(drawn.Samples.reshape(-1, ParameterDimension)).reshape(distinct.Count, o.SupportDraws).to(ScalarType.Float64).sum(1);

@@ -31,7 +31,18 @@ public sealed class ConsistencySampler : FixedGridSampler
     public override int EvaluationsPerStep => 1;
 
     /// <inheritdoc />
-    public override string Name => $"consistency-{Steps}";
+    public override string Name => Times is null ? $"consistency-{Steps}" : IsUniformInTime ? $"consistency-{Steps}-t-grid" : $"consistency-{Steps}-custom-grid";
+
+    /// <summary>The grid uniform in t from 1 to 0 with <paramref name="steps"/> steps: for the EDM schedule the Karras ρ-grid, on which a distilled model was trained
+    /// when <paramref name="steps"/> divides its intervals.</summary>
+    public static ConsistencySampler UniformInTime(int steps)
+    {
+        Internal.Check.PositiveValue(steps, nameof(steps));
+        return new ConsistencySampler(Enumerable.Range(0, steps + 1).Select(k => 1.0 - (double)k / steps).ToArray());
+    }
+
+    /// <summary>Whether the explicit grid is the uniform one of <see cref="UniformInTime"/>.</summary>
+    private bool IsUniformInTime => Times is { } times && Enumerable.Range(0, times.Count).All(k => Math.Abs(times[k] - (1.0 - (double)k / Steps)) < 1e-12);
 
     /// <inheritdoc />
     public override bool NeedsScore => false;

@@ -42,11 +42,21 @@ internal sealed record TrainingCheckpoint
         ModelFile.Write(PathIn(directory), Kind, JsonSerializer.Serialize(this, ModelFile.Json), sets);
     }
 
+    /// <summary>Deletes the temporary files of checkpoint writes that a killed run left behind (AtomicFile's <c>.checkpoint.sbis.RANDOM.tmp</c>): the
+    /// folder belongs to one run, and the one resuming is it.</summary>
+    private static void RemoveInterruptedWrites(string directory)
+    {
+        if (!Directory.Exists(directory)) return;
+        foreach (var stale in Directory.GetFiles(directory, $".{FileName}.*.tmp"))
+            try { File.Delete(stale); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
     /// <summary>Reads the checkpoint in <paramref name="directory"/>, or null when there is none.</summary>
     /// <exception cref="InvalidDataException">The file is corrupted, not a checkpoint, or of another configuration or data set.</exception>
     public static (TrainingCheckpoint State, ModelFile.Contents Tensors)? Read(string directory, string fingerprint)
     {
         var path = PathIn(directory);
+        RemoveInterruptedWrites(directory);
         if (!File.Exists(path)) return null;
         var (kind, header, tensors) = ModelFile.Read(path);
         if (kind != Kind) throw new InvalidDataException($"'{path}' holds a '{kind}', not a training checkpoint.");

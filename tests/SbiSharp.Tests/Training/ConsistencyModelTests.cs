@@ -179,6 +179,23 @@ public class ConsistencyModelTests
         Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
+    [Theory]
+    [MemberData(nameof(TrainableConsistencyFamilies))]
+    public void Family_BoundedPrior_DrawsStayInsideTheSupport_WithEitherTransform(string family)
+    {
+        var task = BuiltInTasks.Create("gaussian_linear_uniform");
+        using var data = InMemoryDataset.Simulate(task.Joint(), 1_000, new Generator(6));
+        using var x = data.X.narrow(0, 0, 2).clone();
+        foreach (var transform in new[] { SbiSharp.Spaces.ParameterTransform.Identity(task.Prior.Support), SbiSharp.Spaces.ParameterTransform.Unconstrained(task.Prior.Support) })
+        {
+            using var estimator = new DiffusionPosteriorEstimator(task.Prior, task.ObservationDimension, OptionsOf(family), task.ParameterNames, transform);
+            estimator.Train(data, TrainingOptions.Default with { BatchSize = 100, MaxSteps = 30 });
+            using var draws = estimator.Sample(x, 300, SamplingOptions.Default with { Seed = 1 });
+            using var inside = task.Prior.Support.Contains(draws.reshape(-1, task.ParameterDimension));
+            Assert.True(inside.all().item<bool>(), $"{family}: draws outside the box with the {transform.Kinds[0]} transform");
+        }
+    }
+
     [Fact]
     public void ConsistencyTraining_BadSettingsAndMismatchedOptions_AreRefusedByName()
     {
@@ -205,6 +222,18 @@ public class ConsistencyModelTests
         var spec = ConsistencyTrainingSpec.Default;
         Assert.Null(spec.SamplerWarning(new ConsistencySampler(4)));
         Assert.Contains("more than the 150 intervals of the training grid", spec.SamplerWarning(new ConsistencySampler(151)));
+    }
+
+    [Fact]
+    public void Distillation_DefaultSamplerIsOnTheTrainingGrid_AndOffGridSamplersWarn()
+    {
+        var spec = new ConsistencyDistillationSpec();
+        var sampler = Assert.IsType<ConsistencySampler>(spec.DefaultSampler());
+        Assert.Equal("consistency-4-t-grid", sampler.Name);
+        Assert.Null(spec.SamplerWarning(sampler));
+        Assert.Contains("off the distilled model's training grid", spec.SamplerWarning(new ConsistencySampler(4)));
+        Assert.Contains("off the distilled model's training grid", spec.SamplerWarning(ConsistencySampler.UniformInTime(3)));
+        Assert.Contains("`SamplingSteps` must divide `Intervals` = 40", Assert.Throws<ArgumentOutOfRangeException>(() => (spec with { SamplingSteps = 3 }).Validate()).Message);
     }
 
     [Fact]
