@@ -30,9 +30,8 @@ internal sealed class SamplingCliOptions
     {
         var steps = result.GetValue(Steps);
         if (steps is <= 0) throw new ArgumentException($"--steps must be positive; got {steps}.");
-        if (result.GetValue(RelativeTolerance) is { } r && !(r > 0 && double.IsFinite(r))) throw new ArgumentException($"--rtol must be positive; got {r}.");
-        if (result.GetValue(Sampler) is { } name && SbiSharp.Registration.Registries.Samplers.Find(name) is null)
-            throw new ArgumentException($"Unknown sampler '{name}' (--sampler); valid: {string.Join(", ", SamplerNames.Valid)}.");
+        // SamplerNames.Create holds the name and --rtol checks; a throwaway sampler (any registered one when --sampler is absent) runs them.
+        SamplerNames.Create(result.GetValue(Sampler) ?? SamplerNames.Valid[0], steps, result.GetValue(RelativeTolerance));
     }
 
     /// <summary>The options on the command line; without --sampler, the default sampler of <paramref name="family"/> (with --steps/--rtol applied to it).</summary>

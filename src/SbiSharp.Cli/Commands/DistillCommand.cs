@@ -29,9 +29,10 @@ internal static class DistillCommand
             var options = training.Read(result);
             var path = AtomicFile.CheckWritable(result.GetValue(output)!, "--out");
             var teacherPath = result.GetValue(model)!;
+            // Options are answered before any file is read.
+            var spec = new ConsistencyDistillationSpec { Intervals = result.GetValue(intervals), SamplingSteps = result.GetValue(steps), TeacherDescription = Path.GetFileName(teacherPath) }.Validate();
             if (PosteriorEnsemble.IsEnsembleFile(teacherPath))
                 throw new ArgumentException($"--model '{teacherPath}' is an ensemble; distill one model (its members are separate teachers).");
-            var spec = new ConsistencyDistillationSpec { Intervals = result.GetValue(intervals), SamplingSteps = result.GetValue(steps), TeacherDescription = Path.GetFileName(teacherPath) }.Validate();
             using var teacher = DiffusionPosteriorEstimator.Load(teacherPath);
             using var generator = new Generator((ulong)options.Seed);
             var (data, _, _) = TrainCommand.LoadData(result.GetValue(task), result.GetValue(thetaFile), result.GetValue(xFile), result.GetValue(simulations), false, false, generator);

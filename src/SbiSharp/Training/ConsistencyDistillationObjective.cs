@@ -42,10 +42,9 @@ public sealed class ConsistencyDistillationObjective : ITrainingObjective
         var f = new NetworkDenoiser(conditional, _schedule, _boundary);
         var (lower, upper) = _grid.Draw(theta.shape[0], generator, theta.dtype, theta.device);
         var z = randn(theta.shape, dtype: theta.dtype, device: theta.device, generator: generator);
-        var upperLogSnr = upper.log().Mul(-2.0);
+        var noisy = ConsistencyTrainingObjective.Noised(_schedule, theta, z, upper, out var upperLogSnr);
+        var (alphaUpper, _) = _schedule.Scales(upperLogSnr);
         var lowerLogSnr = lower.log().Mul(-2.0);
-        var (alphaUpper, sigmaUpper) = _schedule.Scales(upperLogSnr);
-        var noisy = (alphaUpper * theta).Plus(sigmaUpper * z);
         var student = f.Denoise(noisy, upperLogSnr, x);
         Tensor target;
         using (no_grad())

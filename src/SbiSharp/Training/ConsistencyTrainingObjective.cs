@@ -50,18 +50,18 @@ public sealed class ConsistencyTrainingObjective : IProgressiveObjective
         var f = new NetworkDenoiser(conditional, _schedule, _boundary);
         var (lower, upper) = grid.Draw(theta.shape[0], generator, theta.dtype, theta.device);
         var z = randn(theta.shape, dtype: theta.dtype, device: theta.device, generator: generator);
-        var student = f.Denoise(Noised(theta, z, upper, out var upperLogSnr), upperLogSnr, x);
+        var student = f.Denoise(Noised(_schedule, theta, z, upper, out var upperLogSnr), upperLogSnr, x);
         Tensor target;
-        using (no_grad()) target = f.Denoise(Noised(theta, z, lower, out var lowerLogSnr), lowerLogSnr, x);
+        using (no_grad()) target = f.Denoise(Noised(_schedule, theta, z, lower, out var lowerLogSnr), lowerLogSnr, x);
         var c = _spec.HuberScale * Math.Sqrt(theta.shape[1]);
         return ConsistencyDistance(student, target, lower, upper, c).MoveToOuterDisposeScope();
     }
 
     /// <summary>θ_t = α θ + σ z at the variance-exploding level <paramref name="sigma"/> (B, 1), with its log-SNR λ = −2 ln σ.</summary>
-    private Tensor Noised(Tensor theta, Tensor z, Tensor sigma, out Tensor logSnr)
+    internal static Tensor Noised(INoiseSchedule schedule, Tensor theta, Tensor z, Tensor sigma, out Tensor logSnr)
     {
         logSnr = sigma.log().Mul(-2.0);
-        var (alpha, s) = _schedule.Scales(logSnr);
+        var (alpha, s) = schedule.Scales(logSnr);
         return (alpha * theta).Plus(s * z);
     }
 
