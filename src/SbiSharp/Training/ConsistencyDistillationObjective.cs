@@ -49,15 +49,30 @@ public sealed class ConsistencyDistillationObjective : ITrainingObjective
         Tensor target;
         using (no_grad())
         {
-            // The teacher sees θ_t in its own variance form: at one λ every schedule's θ_t/α is the same θ + σ ε.
-            var (teacherAlpha, _) = _teacher.Schedule.Scales(upperLogSnr);
-            var denoised = _teacher.Denoise(noisy / alphaUpper * teacherAlpha, upperLogSnr, x);
             var (alphaLower, _) = _schedule.Scales(lowerLogSnr);
-            var exploding = noisy / alphaUpper;
-            var stepped = denoised.Plus((lower / upper) * (exploding - denoised));
+            var stepped = TeacherMove(noisy / alphaUpper, upper, upperLogSnr, lower, lowerLogSnr, x);
             target = f.Denoise(stepped * alphaLower, lowerLogSnr, x);
         }
         var c = _spec.HuberScale * Math.Sqrt(theta.shape[1]);
         return ConsistencyTrainingObjective.ConsistencyDistance(student, target, lower, upper, c).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The teacher's ODE step in variance-exploding units (θ + σ ε) from σ_{i+1} = <paramref name="upper"/> to σ_i = <paramref name="lower"/>, both (B, 1).</summary>
+    private Tensor TeacherMove(Tensor exploding, Tensor upper, Tensor upperLogSnr, Tensor lower, Tensor lowerLogSnr, Tensor x)
+    {
+        // dθ/dσ = (θ − D(θ, σ))/σ; the Euler step of it is DDIM's θ̂ = D + (σ_i/σ_{i+1})(θ − D).
+        var slope = (exploding - Teacher(exploding, upperLogSnr, x)) / upper;
+        var step = lower - upper;
+        var euler = exploding.Plus(step * slope);
+        if (_spec.TeacherStep == TeacherStep.Ddim) return euler;
+        var slopeLower = (euler - Teacher(euler, lowerLogSnr, x)) / lower;
+        return exploding.Plus((step * slope.Plus(slopeLower)).Mul(0.5));
+    }
+
+    /// <summary>The teacher's denoised mean at a variance-exploding θ + σ ε: at one λ every schedule's θ_t/α is the same, so the teacher sees it scaled by its own α.</summary>
+    private Tensor Teacher(Tensor exploding, Tensor logSnr, Tensor x)
+    {
+        var (teacherAlpha, _) = _teacher.Schedule.Scales(logSnr);
+        return _teacher.Denoise(exploding * teacherAlpha, logSnr, x);
     }
 }

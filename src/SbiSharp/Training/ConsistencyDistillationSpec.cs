@@ -9,8 +9,8 @@ namespace SbiSharp.Training;
 /// <summary>Consistency distillation (Song et al. 2023, arXiv:2303.01469, §4): a consistency model trained to reproduce a trained diffusion or flow-matching model's
 /// probability-flow ODE, so that any model a user already has samples in one to a few network calls.</summary>
 /// <remarks>
-/// For a training θ noised to σ_{i+1}, the teacher takes one deterministic DDIM step of its ODE to σ_i (θ̂_i = D + (σ_i/σ_{i+1})(θ_{i+1} − D) in variance-exploding units,
-/// D the teacher's denoised mean, exact for the linear part), and the student is trained so that f_θ(θ_{i+1}, σ_{i+1}) = f_θ⁻(θ̂_i, σ_i), with the pseudo-Huber
+/// For a training θ noised to σ_{i+1}, the teacher takes one deterministic step of its ODE to σ_i (<see cref="TeacherStep"/>: Heun by default; the DDIM step is
+/// θ̂_i = D + (σ_i/σ_{i+1})(θ_{i+1} − D) in variance-exploding units, D the teacher's denoised mean), and the student is trained so that f_θ(θ_{i+1}, σ_{i+1}) = f_θ⁻(θ̂_i, σ_i), with the pseudo-Huber
 /// distance, λ = 1/(σ_{i+1} − σ_i), the pair drawn log-normally on a fixed Karras grid of <see cref="Intervals"/> intervals (as <see cref="ConsistencyTrainingSpec"/>) and
 /// θ⁻ = stop-gradient(θ). The student works in the teacher's standardized units. Build one with <see cref="ConsistencyDistillation.Distill"/>
 /// (<c>sbisharp distill</c>); the teacher is not stored in the student's file, only <see cref="TeacherDescription"/>.
@@ -26,6 +26,9 @@ public sealed record ConsistencyDistillationSpec : ObjectiveSpec
 
     /// <summary>Intervals of the Karras grid the teacher steps on.</summary>
     public int Intervals { get; init; } = 40;
+
+    /// <summary>The teacher's ODE step from σ_{i+1} to σ_i.</summary>
+    public TeacherStep TeacherStep { get; init; } = TeacherStep.Heun;
 
     /// <summary>P_mean of the log-normal choice of ln σ.</summary>
     public double MeanLogSigma { get; init; } = -1.1;
@@ -69,6 +72,8 @@ public sealed record ConsistencyDistillationSpec : ObjectiveSpec
     public override ObjectiveSpec Validate()
     {
         Check.PositiveValue(Intervals, nameof(Intervals));
+        if (!Enum.IsDefined(TeacherStep))
+            throw new ArgumentOutOfRangeException(nameof(TeacherStep), TeacherStep, $"`TeacherStep` must be one of {string.Join(", ", Enum.GetNames<TeacherStep>())}; got {TeacherStep}.");
         if (!double.IsFinite(MeanLogSigma)) throw new ArgumentOutOfRangeException(nameof(MeanLogSigma), MeanLogSigma, $"`MeanLogSigma` must be finite; got {MeanLogSigma}.");
         Check.PositiveValue(SdLogSigma, nameof(SdLogSigma));
         Check.PositiveValue(HuberScale, nameof(HuberScale));
