@@ -13,10 +13,8 @@ namespace SbiSharp.States;
 /// (each one backward pass). For a Gaussian prior with its exact denoiser this is exact Gaussian conditioning, so with enough iterations the samples are
 /// exact posterior draws. Cost per call: one forward pass and <see cref="CgIterations"/> + 1 backward passes. States half: x is the state, y the observation.
 /// </remarks>
-public sealed class MmpsDenoiser : IDenoiser
+public sealed class MmpsDenoiser : ObservationDenoiser
 {
-    private readonly IDenoiser _prior;
-
     /// <summary>Wraps <paramref name="prior"/>.</summary>
     /// <param name="prior">The prior denoiser over flattened states (B, D) (its condition argument is passed through).</param>
     /// <param name="observations">The observations (stacked; one or several).</param>
@@ -26,11 +24,8 @@ public sealed class MmpsDenoiser : IDenoiser
     /// <paramref name="cgIterations"/>.</param>
     /// <exception cref="ArgumentException">Observations of states of another length.</exception>
     public MmpsDenoiser(IDenoiser prior, ObservationSet observations, int cgIterations = DefaultCgIterations, double cgTolerance = 0)
+        : base(prior, observations)
     {
-        _prior = prior ?? throw new ArgumentNullException(nameof(prior));
-        Observations = observations ?? throw new ArgumentNullException(nameof(observations));
-        if (observations.InputDimension != prior.ParameterDimension)
-            throw new ArgumentException($"`observations` are of states of length {observations.InputDimension}; the prior's states have {prior.ParameterDimension}.", nameof(observations));
         Internal.Check.PositiveValue(cgIterations, nameof(cgIterations));
         if (!(cgTolerance >= 0 && cgTolerance < 1)) throw new ArgumentOutOfRangeException(nameof(cgTolerance), cgTolerance, $"`cgTolerance` must lie in [0, 1); got {cgTolerance}.");
         CgIterations = cgIterations;
@@ -43,30 +38,14 @@ public sealed class MmpsDenoiser : IDenoiser
     /// <summary>The default number of conjugate-gradient iterations.</summary>
     public const int DefaultCgIterations = 3;
 
-    /// <summary>The observations.</summary>
-    public ObservationSet Observations { get; }
-
     /// <summary>Conjugate-gradient iterations per call.</summary>
     public int CgIterations { get; }
 
-    /// <inheritdoc />
-    public INoiseSchedule Schedule => _prior.Schedule;
-
-    /// <inheritdoc />
-    public int ParameterDimension => _prior.ParameterDimension;
-
-    /// <inheritdoc />
-    public Tensor Denoise(Tensor thetaT, Tensor logSnr, Tensor x)
+    private protected override Tensor Correction(TweedieLinearization linear, Tensor residual, Tensor noiseVariances)
     {
-        Internal.Check.Matrix(thetaT, ParameterDimension, nameof(thetaT), "(flattened states)");
-        using var scope = NewDisposeScope();
-        using var linear = new TweedieLinearization(_prior, thetaT, logSnr, x);
-        var y = Observations.Values(thetaT.dtype, thetaT.device);
-        var noise = Observations.NoiseVariances(thetaT.dtype, thetaT.device);
-        var residual = y - Observations.Apply(linear.Denoised);
-        Tensor Product(Tensor u) => (noise * u).Plus(Observations.Apply(linear.Covariance(Observations.Transpose(u))));
-        var solution = ConjugateGradient.Solve(Product, residual, CgIterations, CgTolerance);
-        var result = linear.Denoised.Plus(linear.Covariance(Observations.Transpose(solution)));
-        return result.detach().MoveToOuterDisposeScope();
+        Tensor Product(Tensor u) => (noiseVariances * u).Plus(Observations.Apply(linear.Covariance(Observations.Transpose(u))));
+        using var solution = ConjugateGradient.Solve(Product, residual, CgIterations, CgTolerance);
+        using var back = Observations.Transpose(solution);
+        return linear.Covariance(back);
     }
 }

@@ -17,7 +17,6 @@ namespace SbiSharp.Tests.Training;
 public class ConsistencyAccuracyTests(ITestOutputHelper output)
 {
     private static readonly double[][] Observations = { new[] { 0.4, -0.3 }, new[] { -0.8, 0.6 }, new[] { 1.2, 0.2 } };
-    private static readonly double PosteriorSd = Math.Sqrt(0.05);
 
     /// <summary>Improved consistency training (4 jumps) on iCT's final grid of 1280 intervals, from online simulations. BayesFlow's 150 (the default, which
     /// scores better on sbibm at 20,000 steps) leaves a discretization bias here: means 0.98 posterior sd toward the prior at this length (docs/consistency-models.md).</summary>
@@ -58,20 +57,7 @@ public class ConsistencyAccuracyTests(ITestOutputHelper output)
     {
         using var x = tensor(Observations.SelectMany(o => o).ToArray(), new long[] { Observations.Length, 2 }, dtype: ScalarType.Float32);
         using var samples = estimator.Sample(x, 4_000, new SamplingOptions { Seed = 9 });
-        double meanErr = 0, sdErr = 0;
-        for (int k = 0; k < Observations.Length; k++)
-        {
-            using var row = samples[k];
-            using var m = row.mean(new long[] { 0 });
-            using var s = row.std(0);
-            var mean = m.data<float>().ToArray();
-            var sd = s.data<float>().ToArray();
-            for (int j = 0; j < 2; j++)
-            {
-                meanErr = Math.Max(meanErr, Math.Abs(mean[j] - Observations[k][j] / 2) / PosteriorSd);
-                sdErr = Math.Max(sdErr, Math.Abs(sd[j] / PosteriorSd - 1));
-            }
-        }
+        var (meanErr, sdErr) = DesignSpaceTests.PosteriorErrors(samples, Observations);
         output.WriteLine($"{label} ({estimator.DefaultSampler.Name}): max |mean err| {meanErr:F3} sd, max rel sd err {sdErr:F3}");
         // Monte Carlo error with 4,000 draws: 0.016 sd for the mean, 1.1 % for the sd.
         Assert.True(meanErr < 0.25, $"{label}: posterior mean off by {meanErr:F3} posterior sd");
