@@ -42,7 +42,8 @@ public class ConsistencyAccuracyTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         teacher.Train(new OnlineDataset(task.Joint()), Training(TeacherSteps));
         Check(teacher, $"teacher, {TeacherSteps} steps");
-        using var data = InMemoryDataset.Simulate(task.Joint(), 10_000, new TorchSharp.torch.Generator(11));
+        using var generator = new TorchSharp.torch.Generator(11);
+        using var data = InMemoryDataset.Simulate(task.Joint(), 10_000, generator);
         var (student, _) = ConsistencyDistillation.Distill(teacher, data, options: Training(StudentSteps));
         using (student) Check(student, $"distilled, teacher {TeacherSteps} + student {StudentSteps} steps, train {clock.Elapsed.TotalSeconds:F1}s");
     }
