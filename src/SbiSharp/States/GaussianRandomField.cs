@@ -30,9 +30,7 @@ public sealed class GaussianRandomField
         (Height, Width, LengthScale, Smoothness) = (height, width, lengthScale, smoothness);
         using var scope = NewDisposeScope();
         var half = Spectrum(PeriodicGrid.SquaredFrequency(height, width));
-        var fy = fft.fftfreq(height, dtype: ScalarType.Float64).unsqueeze(1);
-        var fx = fft.fftfreq(width, dtype: ScalarType.Float64).unsqueeze(0);
-        var full = Spectrum(fy.Square().Plus(fx.Square()));
+        var full = Spectrum(PeriodicGrid.SquaredFrequency(height, width, half: false));
         using var mean = full.mean();
         _spectrum = (half / mean).DetachFromDisposeScope();
     }
@@ -99,10 +97,11 @@ public sealed class GaussianRandomField
         var a = transposeA.T;
         var gain = c.matmul(transposeA);
         var system = a.matmul(gain).Plus(diag(observations.NoiseVariances(ScalarType.Float64).squeeze(0)));
-        var solved = linalg.solve(system, gain.T);
-        var y = observations.Values(ScalarType.Float64).squeeze(0);
-        var mean = gain.matmul(linalg.solve(system, y));
-        var covariance = c - gain.matmul(solved);
+        // One solve for both: (ACAᵀ + Σ_y)⁻¹ [AC | y].
+        var y = observations.Values(ScalarType.Float64).T;
+        var solved = linalg.solve(system, cat(new[] { gain.T, y }, 1));
+        var mean = gain.matmul(solved[.., ^1]);
+        var covariance = c - gain.matmul(solved[.., ..^1]);
         return (mean.MoveToOuterDisposeScope(), covariance.MoveToOuterDisposeScope());
     }
 

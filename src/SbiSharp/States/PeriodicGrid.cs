@@ -6,12 +6,12 @@ namespace SbiSharp.States;
 /// <summary>Fourier helpers on a periodic H×W grid: frequencies of <c>rfft2</c>'s half spectrum and real filters applied through it.</summary>
 internal static class PeriodicGrid
 {
-    /// <summary>|k|² in cycles per pixel, (H, W/2 + 1), float64.</summary>
-    public static Tensor SquaredFrequency(int height, int width)
+    /// <summary>|k|² in cycles per pixel on rfft2's half spectrum, (H, W/2 + 1), or on the full spectrum, (H, W), float64.</summary>
+    public static Tensor SquaredFrequency(int height, int width, bool half = true)
     {
         using var scope = NewDisposeScope();
         var fy = fft.fftfreq(height, dtype: ScalarType.Float64).unsqueeze(1);
-        var fx = fft.rfftfreq(width, dtype: ScalarType.Float64).unsqueeze(0);
+        var fx = (half ? fft.rfftfreq(width, dtype: ScalarType.Float64) : fft.fftfreq(width, dtype: ScalarType.Float64)).unsqueeze(0);
         return (fy.Square().Plus(fx.Square())).MoveToOuterDisposeScope();
     }
 
