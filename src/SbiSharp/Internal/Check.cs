@@ -81,6 +81,14 @@ internal static class Check
         if (value <= 0) throw new ArgumentOutOfRangeException(name, value, $"`{name}` must be positive; got {value}.");
     }
 
+    /// <summary>Parses a finite number written with a dot, or throws naming <paramref name="name"/> and the text.</summary>
+    public static double ParseDouble(string text, string name)
+    {
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            throw new ArgumentException($"The {name} must be a finite number such as 0.001; got '{text}'.", name);
+        return value;
+    }
+
     public static string Format(ReadOnlySpan<double> values) =>
         "[" + string.Join(", ", values.ToArray().Select(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture))) + "]";
 }

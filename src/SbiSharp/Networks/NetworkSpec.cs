@@ -16,6 +16,9 @@ public abstract record NetworkSpec
     /// <param name="generator">Initialization randomness; the same seed must give the same weights.</param>
     public abstract ConditionalNetwork Create(int parameterDimension, int observationDimension, Generator? generator);
 
+    /// <summary>The Dθ this spec builds for where it fixes one (a network over a field's shape); null (default): any.</summary>
+    public virtual int? FixedParameterDimension => null;
+
     /// <summary>Throws on the first invalid field; returns this.</summary>
     public virtual NetworkSpec Validate() => this;
 }

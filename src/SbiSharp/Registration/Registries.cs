@@ -37,6 +37,21 @@ public static class Registries
     /// <summary>Observation embeddings, the summary networks of x (model files: "embedding").</summary>
     public static Registry<EmbeddingSpec> Embeddings { get; } = CreateEmbeddings();
 
+    /// <summary>Zero-shot posterior methods of the states half (the command line's posterior --method; not stored). Arguments: steps = MMPS's CG iterations,
+    /// relative tolerance = MMPS's CG tolerance, the text argument = DPS's step size.</summary>
+    public static Registry<States.ZeroShotMethod> ZeroShotMethods { get; } = CreateZeroShotMethods();
+
+    private static Registry<States.ZeroShotMethod> CreateZeroShotMethods()
+    {
+        var r = new Registry<States.ZeroShotMethod>("zero-shot method", "method");
+        r.Register("mmps", a => new States.MmpsMethod { CgIterations = a.Steps ?? States.MmpsDenoiser.DefaultCgIterations, CgTolerance = a.RelativeTolerance ?? 0 },
+            $"moment-matching posterior sampling, Tweedie covariance by CG (Rozet et al. 2024; {States.MmpsDenoiser.DefaultCgIterations} iterations; the default)");
+        r.Register("dps", a => new States.DpsMethod { StepSize = a.Argument is null ? States.DpsMethod.DefaultStepSize : Internal.Check.ParseDouble(a.Argument, "step size") },
+            $"diffusion posterior sampling, no covariance (Chung et al. 2023; step size {States.DpsMethod.DefaultStepSize})");
+        r.Register("pigdm", () => new States.PigdmMethod(), "pseudoinverse-guided diffusion, isotropic covariance (Song et al. 2023)");
+        return r;
+    }
+
     private static Registry<INoiseSchedule> CreateSchedules()
     {
         var r = new Registry<INoiseSchedule>("schedule", "schedule");
@@ -96,6 +111,7 @@ public static class Registries
     {
         var r = new Registry<NetworkSpec>("network", "network");
         r.Register("residual-mlp", () => NetworkOptions.Default, "residual MLP with FiLM noise-level conditioning (the default)");
+        r.Register("unet", () => UNetSpec.Default, "U-Net over fields (C, H, W) or signals (C, L): GroupNorm, SiLU, FiLM, optional attention (states priors)");
         return r;
     }
 

@@ -17,6 +17,7 @@ internal sealed class TweedieLinearization : IDisposable
     {
         using var grad = enable_grad();
         _input = xT.detach().requires_grad_(true);
+        LogSnr = logSnr;
         _output = denoiser.Denoise(_input, logSnr, condition);
         DenoiserJacobian.RequireGradient(_output, "prior denoiser's output");
         var (alpha, sigma) = denoiser.Schedule.Scales(logSnr);
@@ -25,6 +26,9 @@ internal sealed class TweedieLinearization : IDisposable
             _factor = (sigma.Square() / alpha).to(xT.dtype);
         Denoised = _output.detach();
     }
+
+    /// <summary>λ of each row, (B, 1) (the caller's tensor, not owned).</summary>
+    public Tensor LogSnr { get; }
 
     /// <summary>E[x | x_t], (B, D), detached.</summary>
     public Tensor Denoised { get; }

@@ -109,10 +109,11 @@ public class RegistryContractTests
         var back = JsonSerializer.Deserialize<NetworkSpec>(JsonSerializer.Serialize(spec, Json), Json)!;
         Assert.Equal(spec, back);
         using var g = new Generator(1);
-        using var network = spec.Create(3, 2, g);
+        var d = spec.FixedParameterDimension ?? 3;
+        using var network = spec.Create(d, 2, g);
         using var scope = NewDisposeScope();
-        var output = network.forward(randn(5, 3, generator: g), zeros(5, 1), randn(5, 2, generator: g));
-        Assert.Equal(new long[] { 5, 3 }, output.shape);
+        var output = network.forward(randn(5, d, generator: g), zeros(5, 1), randn(5, 2, generator: g));
+        Assert.Equal(new long[] { 5, d }, output.shape);
         Assert.True(output.isfinite().all().item<bool>());
     }
 
