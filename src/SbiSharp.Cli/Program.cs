@@ -19,6 +19,8 @@ internal static class Program
         root.Subcommands.Add(DistillCommand.Create(verbose));
         root.Subcommands.Add(SampleCommand.Create(verbose));
         root.Subcommands.Add(DiagnoseCommand.Create(verbose));
+        root.Subcommands.Add(PriorCommand.Create(verbose));
+        root.Subcommands.Add(PosteriorCommand.Create(verbose));
         root.Subcommands.Add(BenchCommand.Create(verbose));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -151,7 +151,7 @@ public sealed class DiffusionPrior : IDisposable
     {
         using var condition = zeros(1, 1);
         using var draws = _model.Sample(condition, count, options, progress, guidance);
-        return draws.reshape(new long[] { count }.Concat(Shape.Select(s => (long)s)).ToArray()).clone();
+        return draws.reshape(new long[] { count }.Concat(Shape.Select(s => (long)s)).ToArray());
     }
 
     /// <summary>Writes the prior (weights, standardization, options, shape) to one file.</summary>

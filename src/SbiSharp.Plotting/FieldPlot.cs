@@ -1,0 +1,36 @@
+using ScottPlot;
+
+namespace SbiSharp.Plotting;
+
+/// <summary>A row-wrapped grid of 2-D fields as heatmaps (truth, observation, posterior mean, standard deviation, draws), each with its own colour bar.</summary>
+public static class FieldPlot
+{
+    /// <summary>Renders the panels; NaN cells (unobserved pixels of an observation) are left blank.</summary>
+    /// <param name="path">A .png or .svg file.</param>
+    /// <param name="panels">Titles and (H, W) values, row 0 at the top.</param>
+    /// <param name="columns">Panels per row, positive.</param>
+    /// <exception cref="ArgumentException">No panels, or a panel without cells.</exception>
+    public static void Save(string path, IReadOnlyList<(string Title, double[,] Values)> panels, int columns = 4)
+    {
+        ArgumentNullException.ThrowIfNull(panels);
+        if (panels.Count == 0) throw new ArgumentException("`panels` must hold at least one field; got none.", nameof(panels));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
+        columns = Math.Min(columns, panels.Count);
+        var figure = Figure.Grid(panels.Count, columns);
+        for (int i = 0; i < panels.Count; i++)
+        {
+            var (title, values) = panels[i];
+            if (values.Length == 0) throw new ArgumentException($"`panels[{i}]` ('{title}') has no cells.", nameof(panels));
+            var plot = figure.GetPlot(i);
+            var map = plot.Add.Heatmap(values);
+            map.Colormap = new ScottPlot.Colormaps.Viridis();
+            map.NaNCellColor = Colors.White;
+            plot.Add.ColorBar(map);
+            plot.Title(title);
+            plot.Axes.Frameless();
+            plot.HideGrid();
+        }
+        var rows = (panels.Count + columns - 1) / columns;
+        Figure.Save(figure, path, 300 * columns, 280 * rows);
+    }
+}
