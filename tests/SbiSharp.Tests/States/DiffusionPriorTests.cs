@@ -123,8 +123,7 @@ public class DiffusionPriorTests(ITestOutputHelper output)
         var yv = tensor(y.Values.ToArray(), dtype: ScalarType.Float64);
         var mean = ScalarMath.Full(64, mu, ScalarType.Float64).Plus(gain.matmul(yv - a.matmul(ScalarMath.Full(64, mu, ScalarType.Float64))));
         var variance = (prior - gain.matmul(a).matmul(prior)).diagonal();
-        var meanZ = ((x.mean(new long[] { 0 }) - mean) / variance.Div((double)draws).sqrt()).Square().mean().sqrt().item<double>();
-        var ratio = (x.var(0) / variance).mean().item<double>();
+        var (meanZ, ratio) = Compare(x, mean, variance);
         output.WriteLine($"rms mean z {meanZ:F2}, mean variance ratio {ratio:F3}");
         Assert.InRange(meanZ, 0, 1.5);
         Assert.InRange(ratio, 0.93, 1.07);
@@ -149,8 +148,7 @@ public class DiffusionPriorTests(ITestOutputHelper output)
         var covariance = linalg.inv(precision);
         var mean = covariance.matmul(a.T.matmul(tensor(y.Parts[0].Values.ToArray(), dtype: ScalarType.Float64)).Div(0.1));
         var variance = covariance.diagonal();
-        var meanZ = ((x.mean(new long[] { 0 }) - mean) / variance.Div((double)draws).sqrt()).Square().mean().sqrt().item<double>();
-        var ratio = (x.var(0) / variance).mean().item<double>();
+        var (meanZ, ratio) = Compare(x, mean, variance);
         output.WriteLine($"ΠGDM, white prior: rms mean z {meanZ:F2}, variance ratio {ratio:F3}");
         Assert.InRange(meanZ, 0, 1.5);
         Assert.InRange(ratio, 0.93, 1.07);
@@ -188,6 +186,14 @@ public class DiffusionPriorTests(ITestOutputHelper output)
         var m = new double[rows, columns];
         for (int i = 0; i < rows; i++) for (int j = 0; j < columns; j++) m[i, j] = random.NextDouble() - 0.5;
         return m;
+    }
+
+    /// <summary>The rms over values of the draws' mean error in Monte-Carlo sds, and their mean variance over the exact one.</summary>
+    private static (double MeanZ, double Ratio) Compare(Tensor x, Tensor mean, Tensor variance)
+    {
+        using var scope = NewDisposeScope();
+        var meanZ = ((x.mean(new long[] { 0 }) - mean) / variance.Div((double)x.shape[0]).sqrt()).Square().mean().sqrt().item<double>();
+        return (meanZ, (x.var(0) / variance).mean().item<double>());
     }
 
     private static double[] Flat(double[,] m) => m.Cast<double>().ToArray();
