@@ -105,6 +105,30 @@ public sealed class GaussianRandomField
         return (mean.MoveToOuterDisposeScope(), covariance.MoveToOuterDisposeScope());
     }
 
+    /// <summary>Exact posterior draws by Matheron's rule, (count, D), float64: x = x₀ + C Aᵀ (A C Aᵀ + Σ_y)⁻¹ (y − A x₀ − η) with x₀ a prior draw and
+    /// η ~ N(0, Σ_y); C applied in Fourier space and the system solved by conjugate gradients, so no D × D matrix is formed (any grid size).</summary>
+    /// <param name="observations">y and A.</param>
+    /// <param name="count">Number of draws.</param>
+    /// <param name="generator">Random numbers.</param>
+    /// <param name="tolerance">CG stops once every row's residual is below this fraction of its right-hand side.</param>
+    /// <param name="maxIterations">CG's iteration cap.</param>
+    /// <exception cref="ArgumentException">Observations of states of another size.</exception>
+    public Tensor PosteriorSample(ObservationSet observations, int count, Generator? generator = null, double tolerance = 1e-10, int maxIterations = 1000)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        if (observations.InputDimension != Dimension)
+            throw new ArgumentException($"`observations` are of states of length {observations.InputDimension}; this field has {Dimension} pixels.", nameof(observations));
+        SbiSharp.Internal.Check.PositiveValue(count, nameof(count));
+        using var scope = NewDisposeScope();
+        var prior = Sample(count, generator, ScalarType.Float64);
+        var variance = observations.NoiseVariances(ScalarType.Float64);
+        var noise = randn(new long[] { count, observations.OutputDimension }, dtype: ScalarType.Float64, generator: generator) * variance.sqrt();
+        var residual = observations.Values(ScalarType.Float64) - observations.Apply(prior) - noise;
+        Tensor Covariance(Tensor v) => PeriodicGrid.Filter(v, _spectrum, Height, Width);
+        var u = ConjugateGradient.Solve(v => observations.Apply(Covariance(observations.Transpose(v))).Plus(v * variance), residual, maxIterations, tolerance);
+        return prior.Plus(Covariance(observations.Transpose(u))).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Row and column of every pixel, row-major, (D) each.</summary>
     private static (Tensor Y, Tensor X) GridIndices(int height, int width)
     {

@@ -98,6 +98,21 @@ public class ZeroShotPosteriorTests(ITestOutputHelper output)
 
     /// <summary>DPS (plug-in likelihood) is not exact; its error is measured against MMPS's on the same problem. At step size 1 it diverges (the plug-in
     /// likelihood's score grows like σ_t²/σ_y² at high noise; measured rms z ≈ 10²⁶), so it is run at 10⁻³.</summary>
+    [Theory]
+    [InlineData("mask+pool", 16)]
+    [InlineData("blur", 16)]
+    public void MatheronDraws_AreExactPosteriorDraws(string observation, int size)
+    {
+        var (field, observations, _) = Problem(observation, size);
+        using var generator = new Generator(8);
+        using var draws = field.PosteriorSample(observations, Draws, generator);
+        Assert.Equal(new long[] { Draws, size * size }, draws.shape);
+        var (mean, variance) = DrawErrors(draws, field, observations);
+        output.WriteLine($"Matheron {observation} {size}×{size}: rms mean z {mean:F2}, rms variance z {variance:F2}");
+        Assert.InRange(mean, 0.8, 1.25);
+        Assert.InRange(variance, 0.8, 1.25);
+    }
+
     [Fact]
     public void DpsAndFewCgIterations_AreFurtherFromTheExactPosteriorThanConvergedMmps()
     {
@@ -164,10 +179,16 @@ public class ZeroShotPosteriorTests(ITestOutputHelper output)
     private static (double Mean, double Variance) Errors(IDenoiser posterior, GaussianRandomField field, ObservationSet observations, DiffusionSampler? sampler = null)
     {
         using var scope = NewDisposeScope();
+        var none = zeros(Draws, 0, dtype: ScalarType.Float64);
+        return DrawErrors((sampler ?? new DpmSolverPlusPlusSampler()).Sample(posterior, none, new Generator(5)), field, observations);
+    }
+
+    /// <summary>Root-mean-square over pixels of the draws' mean and variance errors, each in units of its Monte-Carlo standard error (≈ 1 when exact).</summary>
+    private static (double Mean, double Variance) DrawErrors(Tensor draws, GaussianRandomField field, ObservationSet observations)
+    {
+        using var scope = NewDisposeScope();
         var (mean, covariance) = field.Posterior(observations);
         var variance = covariance.diagonal();
-        var none = zeros(Draws, 0, dtype: ScalarType.Float64);
-        var draws = (sampler ?? new DpmSolverPlusPlusSampler()).Sample(posterior, none, new Generator(5));
         var drawnMean = draws.mean(new long[] { 0 });
         var drawnVariance = draws.var(0);
         var meanZ = (drawnMean - mean) / variance.Div((double)Draws).sqrt();
