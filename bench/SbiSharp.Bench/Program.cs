@@ -18,15 +18,16 @@ namespace SbiSharp.Bench;
 ///   sbibm-compare OUT.md LABEL=DIR ...                          mean C2ST per task of several `sbisharp bench` runs side by side
 ///   consistency [OUT_DIR [TEACHERS_DIR [TASKS [OBSERVATIONS [LABEL=DIR,...]]]]]  consistency models at 1–8 jumps vs their diffusion baseline (EM-500, Heun-30)
 ///   tangent [OUT_DIR [STEPS]]                                  sCM's dF/dt by finite difference vs double backward: steps/s and agreement
+///   kolmogorov [OUT_DIR [SIZE [TRAIN_MINUTES [PAIRS [TRAJECTORIES [SNAPSHOTS [UNET_WIDTH]]]]]]]  learned Kolmogorov-flow prior vs the best Gaussian, zero-shot
 ///   docs [--check]                                              regenerate the tables in README.md and docs/*.md from bench/results (--check: list stale pages, exit 1)
 /// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm" or "denoiser-error" or "soak" or "docs" or "sbibm-compare" or "profile" or "narrow" or "highdim" or "consistency" or "tangent"))
+        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm" or "denoiser-error" or "soak" or "docs" or "sbibm-compare" or "profile" or "narrow" or "highdim" or "consistency" or "tangent" or "kolmogorov"))
         {
-            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm, denoiser-error, soak, docs, sbibm-compare, profile, narrow, highdim, consistency, tangent");
+            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm, denoiser-error, soak, docs, sbibm-compare, profile, narrow, highdim, consistency, tangent, kolmogorov");
             return 2;
         }
         if (args[0] == "frontier")
@@ -117,6 +118,20 @@ internal static class Program
                 return 2;
             }
             return HighDimensionalBench.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", $"highdim-{budget}"), budget, observations, designs);
+        }
+        if (args[0] == "kolmogorov")
+        {
+            // kolmogorov [OUT_DIR] [SIZE] [TRAIN_MINUTES] [PAIRS] [TRAJECTORIES] [SNAPSHOTS] [UNET_WIDTH]
+            var names = new[] { "SIZE", "TRAIN_MINUTES", "PAIRS", "TRAJECTORIES", "SNAPSHOTS", "UNET_WIDTH" };
+            var values = new double[] { 32, 20, 100, 128, 16, 32 };
+            for (var i = 0; i < names.Length && i + 2 < args.Length; i++)
+                if (!double.TryParse(args[i + 2], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !(values[i] > 0) || (i != 1 && values[i] != Math.Floor(values[i])))
+                {
+                    Console.Error.WriteLine($"error: kolmogorov {names[i]} must be a positive {(i == 1 ? "number" : "integer")}; got '{args[i + 2]}'");
+                    return 2;
+                }
+            var size = (int)values[0];
+            return KolmogorovBench.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", $"kolmogorov-{size}"), size, values[1], (int)values[2], (int)values[3], (int)values[4], (int)values[5]);
         }
         if (args[0] == "sbibm-compare")
             return args.Length < 3 ? SbibmCompare.Run("", Array.Empty<string>()) : SbibmCompare.Run(args[1], args[2..]);

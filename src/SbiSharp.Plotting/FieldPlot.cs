@@ -26,8 +26,8 @@ public static class FieldPlot
             map.Colormap = new ScottPlot.Colormaps.Viridis();
             map.NaNCellColor = Colors.White;
             plot.Add.ColorBar(map);
-            plot.Title(title);
             plot.Axes.Frameless();
+            plot.Title(title); // after Frameless, which hides the title panel
             plot.HideGrid();
         }
         var rows = (panels.Count + columns - 1) / columns;

@@ -91,18 +91,8 @@ public sealed class GaussianRandomField
         ArgumentNullException.ThrowIfNull(observations);
         if (observations.InputDimension != Dimension)
             throw new ArgumentException($"`observations` are of states of length {observations.InputDimension}; this field has {Dimension} pixels.", nameof(observations));
-        using var scope = NewDisposeScope();
-        var c = Covariance();
-        var transposeA = observations.Apply(eye(Dimension, dtype: ScalarType.Float64));
-        var a = transposeA.T;
-        var gain = c.matmul(transposeA);
-        var system = a.matmul(gain).Plus(diag(observations.NoiseVariances(ScalarType.Float64).squeeze(0)));
-        // One solve for both: (ACAᵀ + Σ_y)⁻¹ [AC | y].
-        var y = observations.Values(ScalarType.Float64).T;
-        var solved = linalg.solve(system, cat(new[] { gain.T, y }, 1));
-        var mean = gain.matmul(solved[.., ^1]);
-        var covariance = c - gain.matmul(solved[.., ..^1]);
-        return (mean.MoveToOuterDisposeScope(), covariance.MoveToOuterDisposeScope());
+        using var c = Covariance();
+        return GaussianConditioning.Condition(null, c, observations);
     }
 
     /// <summary>Exact posterior draws by Matheron's rule, (count, D), float64: x = x₀ + C Aᵀ (A C Aᵀ + Σ_y)⁻¹ (y − A x₀ − η) with x₀ a prior draw and
