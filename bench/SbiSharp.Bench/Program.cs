@@ -19,15 +19,16 @@ namespace SbiSharp.Bench;
 ///   consistency [OUT_DIR [TEACHERS_DIR [TASKS [OBSERVATIONS [LABEL=DIR,...]]]]]  consistency models at 1–8 jumps vs their diffusion baseline (EM-500, Heun-30)
 ///   tangent [OUT_DIR [STEPS]]                                  sCM's dF/dt by finite difference vs double backward: steps/s and agreement
 ///   kolmogorov [OUT_DIR [SIZE [TRAIN_MINUTES [PAIRS [TRAJECTORIES [SNAPSHOTS [UNET_WIDTH]]]]]]]  learned Kolmogorov-flow prior vs the best Gaussian, zero-shot
+///   zero-shot [OUT_DIR [SIZES [DRAWS [LEARNED_SIZE [TRAIN_MINUTES [LEARNED_DRAWS [TIMING_WIDTHS [TIMING_DRAWS]]]]]]]]  MMPS, DPS, ΠGDM vs the exact GRF posterior; 64×64 speed
 ///   docs [--check]                                              regenerate the tables in README.md and docs/*.md from bench/results (--check: list stale pages, exit 1)
 /// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm" or "denoiser-error" or "soak" or "docs" or "sbibm-compare" or "profile" or "narrow" or "highdim" or "consistency" or "tangent" or "kolmogorov"))
+        if (args.Length == 0 || args[0] is not ("speed" or "ik-reference" or "c2st-check" or "frontier" or "design-report" or "design-grid" or "guidance" or "guidance-arm" or "denoiser-error" or "soak" or "docs" or "sbibm-compare" or "profile" or "narrow" or "highdim" or "consistency" or "tangent" or "kolmogorov" or "zero-shot"))
         {
-            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm, denoiser-error, soak, docs, sbibm-compare, profile, narrow, highdim, consistency, tangent, kolmogorov");
+            Console.Error.WriteLine("error: first argument must be one of speed, ik-reference, c2st-check, frontier, design-report, design-grid, guidance, guidance-arm, denoiser-error, soak, docs, sbibm-compare, profile, narrow, highdim, consistency, tangent, kolmogorov, zero-shot");
             return 2;
         }
         if (args[0] == "frontier")
@@ -132,6 +133,34 @@ internal static class Program
                 }
             var size = (int)values[0];
             return KolmogorovBench.Run(args.Length > 1 ? args[1] : Path.Combine("bench", "results", $"kolmogorov-{size}"), size, values[1], (int)values[2], (int)values[3], (int)values[4], (int)values[5]);
+        }
+        if (args[0] == "zero-shot")
+        {
+            // zero-shot [OUT_DIR] [SIZES] [DRAWS] [LEARNED_SIZE] [TRAIN_MINUTES (0: no learned prior)] [LEARNED_DRAWS] [TIMING_WIDTHS (0: no timing)] [TIMING_DRAWS]
+            static int[] List(string text, string name)
+            {
+                var values = text.Split(',').Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1).ToArray();
+                if (values.Any(v => v < 0)) throw new ArgumentException($"zero-shot {name} must be comma-separated non-negative integers; got '{text}'.");
+                return values;
+            }
+            string At(int i, string fallback) => args.Length > i ? args[i] : fallback;
+            try
+            {
+                var sizes = List(At(2, "16,32,64"), "SIZES");
+                if (sizes.Any(s => s < 4 || s % 4 != 0)) throw new ArgumentException($"zero-shot SIZES must be multiples of 4 (coarse ×4), at least 4; got '{At(2, "")}'.");
+                var count = List(At(3, "1000"), "DRAWS").Single();
+                var learnedSize = List(At(4, "16"), "LEARNED_SIZE").Single();
+                if (!double.TryParse(At(5, "10"), NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) || minutes < 0)
+                    throw new ArgumentException($"zero-shot TRAIN_MINUTES must be a non-negative number; got '{At(5, "")}'.");
+                var widths = List(At(7, "16,32"), "TIMING_WIDTHS").Where(w => w > 0).ToArray();
+                return ZeroShotBench.Run(At(1, Path.Combine("bench", "results", "zero-shot")), sizes, Math.Max(count, 2), learnedSize, minutes,
+                    Math.Max(List(At(6, "100"), "LEARNED_DRAWS").Single(), 2), widths, Math.Max(List(At(8, "4"), "TIMING_DRAWS").Single(), 1));
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
         }
         if (args[0] == "sbibm-compare")
             return args.Length < 3 ? SbibmCompare.Run("", Array.Empty<string>()) : SbibmCompare.Run(args[1], args[2..]);

@@ -48,7 +48,7 @@ public static class Registries
             $"moment-matching posterior sampling, Tweedie covariance by CG (Rozet et al. 2024; {States.MmpsDenoiser.DefaultCgIterations} iterations; the default)");
         r.Register("dps", a => new States.DpsMethod { StepSize = a.Argument is null ? States.DpsMethod.DefaultStepSize : Internal.Check.ParseDouble(a.Argument, "step size") },
             $"diffusion posterior sampling, no covariance (Chung et al. 2023; step size {States.DpsMethod.DefaultStepSize})");
-        r.Register("pigdm", () => new States.PigdmMethod(), "pseudoinverse-guided diffusion, isotropic covariance (Song et al. 2023)");
+        r.Register("pigdm", () => new States.PigdmMethod(), "pseudoinverse-guided diffusion, isotropic covariance (Song et al. 2023): exact for a white prior, diverges on strongly correlated fields (docs/zero-shot.md)");
         return r;
     }
 

@@ -9,7 +9,9 @@ namespace SbiSharp.States;
 /// <remarks>
 /// p(y | x_t) ≈ N(y | A E[x | x_t], Σ_y + r_t² A Aᵀ); the linear system involves A only (no network), solved by conjugate gradients to a tight tolerance, and its score
 /// Jᵀ Aᵀ u is one backward pass: the middle ground between DPS (no covariance) and MMPS (the full Tweedie covariance, one backward pass per CG iteration).
-/// Exact only when the prior is N(0, I) in the denoiser's units. One forward and one backward pass per call.
+/// Exact only when the prior is N(0, I) in the denoiser's units. Where the prior is strongly correlated (a smooth field, whose low-frequency modes have variance
+/// ≫ 1) the correction overshoots along those modes and the draws diverge (bench zero-shot: variance ratios of 10³ and more under blur and coarse-graining);
+/// prefer MMPS there. One forward and one backward pass per call.
 /// </remarks>
 public sealed class PigdmDenoiser : ObservationDenoiser
 {
