@@ -114,13 +114,7 @@ internal static class KolmogorovBench
         return 0;
     }
 
-    private static double[,] Grid(Tensor flat, int size)
-    {
-        var values = flat.to(ScalarType.Float64).contiguous().data<double>().ToArray();
-        var grid = new double[size, size];
-        for (var i = 0; i < size; i++) for (var j = 0; j < size; j++) grid[i, j] = values[i * size + j];
-        return grid;
-    }
+    private static double[,] Grid(Tensor flat, int size) => FieldPlot.Grid(flat, size, size);
 
     internal sealed record Row(string Observation, string Prior, double Coverage50, double Coverage90, double ChiSquare, double Rmse, double SpectrumError, double SecondsPerPair);
 

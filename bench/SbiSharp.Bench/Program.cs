@@ -148,13 +148,20 @@ internal static class Program
             {
                 var sizes = List(At(2, "16,32,64"), "SIZES");
                 if (sizes.Any(s => s < 4 || s % 4 != 0)) throw new ArgumentException($"zero-shot SIZES must be multiples of 4 (coarse ×4), at least 4; got '{At(2, "")}'.");
-                var count = List(At(3, "1000"), "DRAWS").Single();
-                var learnedSize = List(At(4, "16"), "LEARNED_SIZE").Single();
+                int Single(int i, string fallback, string name, int least)
+                {
+                    var values = List(At(i, fallback), name);
+                    if (values.Length != 1 || values[0] < least) throw new ArgumentException($"zero-shot {name} must be one integer ≥ {least}; got '{At(i, fallback)}'.");
+                    return values[0];
+                }
+                var count = Single(3, "1000", "DRAWS", 2);
+                var learnedSize = Single(4, "16", "LEARNED_SIZE", 4);
+                if (learnedSize % 4 != 0) throw new ArgumentException($"zero-shot LEARNED_SIZE must be a multiple of 4 (coarse ×4); got {learnedSize}.");
                 if (!double.TryParse(At(5, "10"), NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) || minutes < 0)
                     throw new ArgumentException($"zero-shot TRAIN_MINUTES must be a non-negative number; got '{At(5, "")}'.");
                 var widths = List(At(7, "16,32"), "TIMING_WIDTHS").Where(w => w > 0).ToArray();
-                return ZeroShotBench.Run(At(1, Path.Combine("bench", "results", "zero-shot")), sizes, Math.Max(count, 2), learnedSize, minutes,
-                    Math.Max(List(At(6, "100"), "LEARNED_DRAWS").Single(), 2), widths, Math.Max(List(At(8, "4"), "TIMING_DRAWS").Single(), 1));
+                return ZeroShotBench.Run(At(1, Path.Combine("bench", "results", "zero-shot")), sizes, count, learnedSize, minutes,
+                    Single(6, "100", "LEARNED_DRAWS", 2), widths, Single(8, "4", "TIMING_DRAWS", 1));
             }
             catch (ArgumentException e)
             {

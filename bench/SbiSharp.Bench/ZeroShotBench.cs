@@ -143,7 +143,7 @@ internal static class ZeroShotBench
             }
             using (var g = new Generator(8))
             using (var matheron = field.PosteriorSample(observations, draws, g))
-                rows.Add(exact.Row(size, name, "learned U-Net", "Matheron (exact draws)", matheron, 0, 0, 0));
+                rows.Add(exact.Row(size, name, "learned U-Net", "Matheron (exact draws)", matheron, 0, 0, 0)); // the floor only: not timed (0)
             Console.WriteLine($"learned {size}×{size} {name}: {string.Join("; ", rows.Where(r => r.Prior == "learned U-Net" && r.Observation == name).Select(r => $"{r.Method} {r.MeanError:F3}/{r.VarianceRatio:F2}"))}");
         }
         return new { size, width = 16, parameters = prior.ParameterCount, trainingDraws = 20_000, steps = training.Steps, trainSeconds, stopReason = training.StopReason, bestValidationLoss = training.BestValidationLoss };
@@ -177,13 +177,7 @@ internal static class ZeroShotBench
 
     private static void Panels(List<(string, double[,])> panels, GaussianRandomField field, double[] truth, ExactPosterior exact, Tensor drawn, int size)
     {
-        double[,] Grid(Tensor flat)
-        {
-            var values = flat.to(ScalarType.Float64).contiguous().data<double>().ToArray();
-            var grid = new double[size, size];
-            for (var i = 0; i < size; i++) for (var j = 0; j < size; j++) grid[i, j] = values[i * size + j];
-            return grid;
-        }
+        double[,] Grid(Tensor flat) => Plotting.FieldPlot.Grid(flat, size, size);
         using var t = tensor(truth);
         using var mean = drawn.mean(new long[] { 0 });
         using var sd = drawn.std(0);

@@ -1,4 +1,5 @@
 using ScottPlot;
+using static TorchSharp.torch;
 
 namespace SbiSharp.Plotting;
 
@@ -32,5 +33,19 @@ public static class FieldPlot
         }
         var rows = (panels.Count + columns - 1) / columns;
         Figure.Save(figure, path, 300 * columns, 280 * rows);
+    }
+
+    /// <summary>A panel's values: a field of H·W values (any shape, row-major) as an (H, W) grid, row 0 first.</summary>
+    /// <exception cref="ArgumentException">A tensor without exactly H·W values.</exception>
+    public static double[,] Grid(Tensor field, int height, int width)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (field.numel() != (long)height * width)
+            throw new ArgumentException($"`field` must hold {height}×{width} = {(long)height * width} values; got {field.numel()}.", nameof(field));
+        using var flat = field.reshape(-1).to(ScalarType.Float64).contiguous();
+        var values = flat.data<double>().ToArray();
+        var grid = new double[height, width];
+        for (int i = 0; i < height; i++) for (int j = 0; j < width; j++) grid[i, j] = values[i * width + j];
+        return grid;
     }
 }

@@ -14,13 +14,7 @@ internal static class PosteriorFigure
         if (shape.Count != 3 || shape[0] != 1) return false;
         int h = shape[1], w = shape[2];
         using var scope = NewDisposeScope();
-        double[,] Grid(Tensor t)
-        {
-            var v = t.reshape(-1).to(ScalarType.Float64).data<double>().ToArray();
-            var g = new double[h, w];
-            for (int i = 0; i < h; i++) for (int j = 0; j < w; j++) g[i, j] = v[i * w + j];
-            return g;
-        }
+        double[,] Grid(Tensor t) => FieldPlot.Grid(t, h, w);
         // The observation on the grid: Aᵀy / Aᵀ1 where A sees a pixel (the observed values for a mask, the block means for pooling), blank elsewhere.
         var yt = tensor(y, new long[] { 1, y.Length }, dtype: ScalarType.Float64);
         var back = a.Transpose(yt);

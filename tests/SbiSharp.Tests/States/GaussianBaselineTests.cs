@@ -52,7 +52,12 @@ public class GaussianBaselineTests
     {
         using var one = zeros(1, 4);
         Assert.Contains("`states` must be (N, …) with N ≥ 2; got (1, 4)", Assert.Throws<ArgumentException>(() => EmpiricalGaussianPrior.Fit(one)).Message);
+        using var nan = randn(5, 4);
+        using var notANumber = tensor(double.NaN);
+        nan[2, 1] = notANumber;
+        Assert.Contains("`states` must be finite; found NaN or Inf at index (2, 1)", Assert.Throws<ArgumentException>(() => EmpiricalGaussianPrior.Fit(nan)).Message);
         using var some = randn(10, 4);
+        Assert.Contains("`jitter` must be ≥ 0; got -1", Assert.Throws<ArgumentOutOfRangeException>(() => EmpiricalGaussianPrior.Fit(some, -1)).Message);
         using var prior = EmpiricalGaussianPrior.Fit(some);
         var y = new ObservationSet(new LinearGaussianObservation(PixelMask.Random(9, 0.5, 1), new double[PixelMask.Random(9, 0.5, 1).OutputDimension], 0.1));
         Assert.Contains("`observations` are of states of length 9; this prior has 4", Assert.Throws<ArgumentException>(() => prior.Posterior(y)).Message);
