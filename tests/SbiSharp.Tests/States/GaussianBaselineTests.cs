@@ -61,6 +61,8 @@ public class GaussianBaselineTests
         using var prior = EmpiricalGaussianPrior.Fit(some);
         var y = new ObservationSet(new LinearGaussianObservation(PixelMask.Random(9, 0.5, 1), new double[PixelMask.Random(9, 0.5, 1).OutputDimension], 0.1));
         Assert.Contains("`observations` are of states of length 9; this prior has 4", Assert.Throws<ArgumentException>(() => prior.Posterior(y)).Message);
+        Assert.Contains("`observations` are of states of length 9; this prior has 4", Assert.Throws<ArgumentException>(() => prior.PosteriorSample(y, 5)).Message);
+        Assert.Contains("count", Assert.Throws<ArgumentOutOfRangeException>(() => prior.Sample(0)).Message);
         using var wrong = zeros(3, 10);
         Assert.Contains("`fields` must be (B, 64) or (B, 1, 8, 8); got (3, 10)", Assert.Throws<ArgumentException>(() => RadialSpectrum.Of(wrong, 8, 8)).Message);
     }

@@ -160,6 +160,10 @@ public class ZeroShotPosteriorTests(ITestOutputHelper output)
         var other = new ObservationSet(new LinearGaussianObservation(new PixelMask(100, new[] { 1 }), new double[1], 0.1));
         var prior = new GaussianRandomField(8, 8).Denoiser(new EdmSchedule());
         Assert.Contains("states of length 100; the prior's states have 64", Assert.Throws<ArgumentException>(() => new MmpsDenoiser(prior, other)).Message);
+        var grf = new GaussianRandomField(8, 8);
+        Assert.Contains("`observations` are of states of length 100; this field has 64 pixels", Assert.Throws<ArgumentException>(() => grf.PosteriorSample(other, 10)).Message);
+        var fitting = new ObservationSet(new LinearGaussianObservation(new PixelMask(64, new[] { 1 }), new double[1], 0.1));
+        Assert.Contains("count", Assert.Throws<ArgumentOutOfRangeException>(() => grf.PosteriorSample(fitting, 0)).Message);
         Assert.Contains("`cgIterations`", Assert.Throws<ArgumentOutOfRangeException>(() => new MmpsDenoiser(prior, new ObservationSet(new LinearGaussianObservation(mask, new double[2], 0.1)), 0)).Message);
         using var wrong = zeros(2, 63);
         Assert.Contains("must have shape (B, 64)", Assert.Throws<ArgumentException>(() => mask.Apply(wrong)).Message);
